@@ -1,0 +1,39 @@
+import { EventHub } from '../events/event-hub.js';
+import type { UploadEventListener, UploadEventName } from '../events/types.js';
+import { resolveOptions, type ResolvedUploadOptions, type UploadOptions } from '../options/upload-options.js';
+import type { UploadResult } from '../result/types.js';
+import { UploadSession, type UploadInput } from './upload-session.js';
+
+/** A configured upload handler: call `handle` once per request. */
+export interface UploadHandler<Request = unknown> {
+  /**
+   * Streams one request's files into storage. Resolves with the result, or
+   * rejects with an `UploadError` once everything the request started has been
+   * stopped and cleaned up. Never rejects with anything else.
+   */
+  handle(input: UploadInput<Request>): Promise<UploadResult>;
+  /** Listens to an event of every request; returns a function that stops listening. */
+  on<E extends UploadEventName>(name: E, listener: UploadEventListener<E>): () => void;
+  off<E extends UploadEventName>(name: E, listener: UploadEventListener<E>): void;
+  /** The options with defaults filled in. */
+  readonly options: ResolvedUploadOptions<Request>;
+}
+
+/**
+ * Creates an upload handler. Options are checked here, so a bad configuration
+ * fails at start-up with a TypeError instead of on the first upload.
+ *
+ * @example
+ * const upload = createUploadHandler({ storage: diskStorage({ root: './uploads' }), limits: { fileSize: 10 * 1024 * 1024 } });
+ * const result = await upload.handle({ headers: req.headers, body: req, signal });
+ */
+export function createUploadHandler<Request = unknown>(options: UploadOptions<Request>): UploadHandler<Request> {
+  const resolved = resolveOptions(options);
+  const hub = new EventHub((error) => resolved.logger.error('sluice: an event listener threw', { error: String(error) }));
+  return {
+    options: resolved,
+    handle: (input) => new UploadSession(resolved, hub, input).run(),
+    on: (name, listener) => hub.on(name, listener),
+    off: (name, listener) => hub.off(name, listener),
+  };
+}

@@ -1,0 +1,438 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { toNodeReadable, type BodySource } from '../body/to-node-readable.js';
+import { UploadError, toUploadError } from '../errors/upload-error.js';
+import type { EventHub } from '../events/event-hub.js';
+import type { AnyUploadEvent, UploadEventMap, UploadEventName } from '../events/types.js';
+import { startRecording, type BodyRecorder } from '../logging/body-recorder.js';
+import { SNIFF_BYTES, detectType, isTypeAllowed } from '../mime/detect-type.js';
+import { sanitizeFilename } from '../naming/sanitize-filename.js';
+import { isSafeKey } from '../naming/safe-key.js';
+import type { ResolvedUploadOptions } from '../options/upload-options.js';
+import { createBusboyParser } from '../parser/busboy-parser.js';
+import type { FilePartInfo, ParserLimit, PartParser, PartParserEvents } from '../parser/part-parser.js';
+import { createRawBodyParser } from '../parser/raw-body-parser.js';
+import { FileTap } from '../pipeline/file-tap.js';
+import { appendField, createSafeRecord } from '../result/safe-record.js';
+import type { UploadResult } from '../result/types.js';
+import { buildResult, rollBack } from './settle-files.js';
+import { classifyRequest, type BodyKind } from './classify-request.js';
+import type { FileEntry } from './file-entry.js';
+import { contentLengthOf, flattenHeaders, type FlatHeaders, type HeaderSource } from './request-headers.js';
+
+/** One request handed to an upload handler. */
+export interface UploadInput<Request = unknown> {
+  /** The request headers (Node's `req.headers` or a Fetch `Headers`). */
+  headers: HeaderSource;
+  /** The request body: a Node Readable (e.g. `req`) or a Web ReadableStream. */
+  body: BodySource;
+  /** Aborts the upload, e.g. when the client disconnects. */
+  signal?: AbortSignal;
+  /** Anything the key function or session hook needs (the framework's request). */
+  request?: Request;
+  /** For raw-body uploads: the file name from the route. */
+  filename?: string;
+  /** Receives every event of this request only. */
+  onEvent?: (event: AnyUploadEvent) => void;
+}
+
+const LIMIT_CODES = { files: 'LIMIT_FILES', fields: 'LIMIT_FIELDS', parts: 'LIMIT_PARTS' } as const;
+
+/**
+ * One request from headers to result. It reads the body only as fast as the
+ * parser and storage take it, enforces every limit as bytes arrive, and on any
+ * failure stops reading, aborts storage writes, waits for them, removes what
+ * must not stay, and only then settles.
+ */
+export class UploadSession<Request> implements PartParserEvents {
+  readonly requestId = randomUUID();
+  private readonly startTime = Date.now();
+  private readonly headers: FlatHeaders;
+  private readonly contentLength: number | undefined;
+  private readonly abortStorage = new AbortController();
+  private readonly entries: FileEntry[] = [];
+  private readonly fields = createSafeRecord<string | string[]>();
+  private bytesReceived = 0;
+  private chunksReceived = 0;
+  private lastProgressBytes = 0;
+  private lastProgressChunks = 0;
+  private partCount = 0;
+  private byteLimit = Infinity;
+  private byteLimitCode: 'LIMIT_TOTAL_SIZE' | 'LIMIT_URLENCODED_SIZE' = 'LIMIT_TOTAL_SIZE';
+  private body: Readable | undefined;
+  private ownsBody = false;
+  private bodyEnded = false;
+  private parser: PartParser | undefined;
+  private recorder: BodyRecorder | undefined;
+  private requestTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private failure: UploadError | undefined;
+  private settled = false;
+  private resolveOutcome!: (result: UploadResult) => void;
+  private rejectOutcome!: (error: UploadError) => void;
+  private readonly outcome = new Promise<UploadResult>((resolve, reject) => {
+    this.resolveOutcome = resolve;
+    this.rejectOutcome = reject;
+  });
+
+  constructor(
+    private readonly options: ResolvedUploadOptions<Request>,
+    private readonly hub: EventHub,
+    private readonly input: UploadInput<Request>,
+  ) {
+    this.headers = flattenHeaders(input.headers ?? {});
+    this.contentLength = contentLengthOf(this.headers);
+  }
+
+  /** Starts reading; the promise settles exactly once, after cleanup. */
+  run(): Promise<UploadResult> {
+    this.emit('loadstart', { requestId: this.requestId, contentLength: this.contentLength, startTime: this.startTime });
+    try {
+      const kind = classifyRequest(this.headers, this.options as ResolvedUploadOptions<unknown>);
+      this.applyByteLimit(kind);
+      const { stream, owned } = toNodeReadable(this.input.body);
+      this.body = stream;
+      this.ownsBody = owned;
+      this.parser = this.createParser(kind);
+    } catch (error) {
+      void this.fail(error);
+      return this.outcome;
+    }
+    if (this.options.recordDir) this.recorder = startRecording(this.options.recordDir, this.requestId, this.headers, this.options.logger);
+    this.startTimers();
+    this.listen();
+    return this.outcome;
+  }
+
+  private applyByteLimit(kind: BodyKind): void {
+    const { totalSize, urlencodedSize } = this.options.limits;
+    this.byteLimit = totalSize;
+    if (kind.kind === 'urlencoded' && urlencodedSize < totalSize) {
+      this.byteLimit = urlencodedSize;
+      this.byteLimitCode = 'LIMIT_URLENCODED_SIZE';
+    }
+    // formaline's checkContentLength: refuse from the headers alone.
+    if (this.contentLength !== undefined && this.contentLength > this.byteLimit) throw this.byteLimitError();
+  }
+
+  private byteLimitError(): UploadError {
+    const limit = this.byteLimitCode === 'LIMIT_TOTAL_SIZE' ? 'totalSize' : 'urlencodedSize';
+    return new UploadError(this.byteLimitCode, { details: { limit, max: this.byteLimit } });
+  }
+
+  private createParser(kind: BodyKind): PartParser {
+    if (kind.kind !== 'raw') return createBusboyParser(kind.contentType, this.options.limits, this);
+    const raw = this.options.rawUpload!;
+    let filename = this.input.filename;
+    if (filename === undefined) {
+      const header = this.headers[raw.filenameHeader];
+      try {
+        filename = header === undefined ? undefined : decodeURIComponent(header);
+      } catch {
+        filename = header;
+      }
+    }
+    if (!filename) throw new UploadError('FILENAME_REQUIRED', { details: { header: raw.filenameHeader } });
+    return createRawBodyParser({ field: raw.field, filename, mimeType: kind.declaredType }, this);
+  }
+
+  private startTimers(): void {
+    const { requestTimeoutMs, idleTimeoutMs } = this.options;
+    if (requestTimeoutMs > 0) this.requestTimer = setTimeout(() => this.timeout('request', requestTimeoutMs), requestTimeoutMs);
+    if (idleTimeoutMs > 0) this.idleTimer = setTimeout(() => this.timeout('idle', idleTimeoutMs), idleTimeoutMs);
+  }
+
+  private timeout(kind: 'request' | 'idle', afterMs: number): void {
+    if (this.failure || this.settled) return;
+    this.emit('timeout', { requestId: this.requestId, kind, afterMs });
+    void this.fail(new UploadError(kind === 'request' ? 'REQUEST_TIMEOUT' : 'IDLE_TIMEOUT', { details: { afterMs } }));
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    if (this.failure) return;
+    this.bytesReceived += chunk.length;
+    this.chunksReceived += 1;
+    if (this.bytesReceived > this.byteLimit) {
+      void this.fail(this.byteLimitError());
+      return;
+    }
+    this.recorder?.write(chunk);
+    this.maybeEmitProgress();
+    if (this.parser!.write(chunk)) {
+      this.idleTimer?.refresh();
+    } else {
+      // Storage or the parser is behind: stop reading the socket. The idle
+      // clock stops too, because now we are the slow party, not the client.
+      this.body!.pause();
+      if (this.idleTimer) clearTimeout(this.idleTimer);
+    }
+  };
+
+  private readonly onDrain = (): void => {
+    if (this.failure || this.bodyEnded) return;
+    this.idleTimer?.refresh();
+    this.body!.resume();
+  };
+
+  private readonly onEnd = (): void => {
+    this.bodyEnded = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.emitProgress();
+    this.parser!.end();
+  };
+
+  private readonly onClientGone = (): void => {
+    if (this.failure || this.settled || this.bodyEnded) return;
+    this.emit('abort', { requestId: this.requestId, bytesReceived: this.bytesReceived });
+    void this.fail(new UploadError('CLIENT_ABORTED'));
+  };
+
+  private readonly onSignalAbort = (): void => {
+    if (this.failure || this.settled) return;
+    this.emit('abort', { requestId: this.requestId, bytesReceived: this.bytesReceived });
+    void this.fail(new UploadError('CLIENT_ABORTED', { cause: this.input.signal?.reason }));
+  };
+
+  private listen(): void {
+    const body = this.body!;
+    this.parser!.onDrain(this.onDrain);
+    body.on('data', this.onData);
+    body.on('end', this.onEnd);
+    body.on('error', this.onClientGone);
+    body.on('close', this.onClientGone);
+    if (this.input.signal?.aborted) this.onSignalAbort();
+    else this.input.signal?.addEventListener('abort', this.onSignalAbort, { once: true });
+  }
+
+  private detachBody(): void {
+    const body = this.body;
+    this.input.signal?.removeEventListener('abort', this.onSignalAbort);
+    if (!body) return;
+    body.off('data', this.onData);
+    body.off('end', this.onEnd);
+    body.off('close', this.onClientGone);
+    body.off('error', this.onClientGone);
+    // Errors after we stopped listening must not become uncaught exceptions.
+    body.on('error', () => {});
+    if (this.ownsBody) body.destroy();
+    // A caller-owned body (Node's request) is left paused: the adapter decides
+    // whether to drain it so the client sees the response, or to close the socket.
+    else if (!this.bodyEnded) body.pause();
+  }
+
+  private maybeEmitProgress(): void {
+    if (
+      this.bytesReceived - this.lastProgressBytes >= this.options.progressBytes ||
+      this.chunksReceived - this.lastProgressChunks >= this.options.progressChunks
+    ) {
+      this.emitProgress();
+    }
+  }
+
+  private emitProgress(): void {
+    this.lastProgressBytes = this.bytesReceived;
+    this.lastProgressChunks = this.chunksReceived;
+    const total = this.contentLength;
+    this.emit('progress', {
+      requestId: this.requestId,
+      bytesReceived: this.bytesReceived,
+      chunksReceived: this.chunksReceived,
+      contentLength: total,
+      ratio: total ? Math.min(1, this.bytesReceived / total) : undefined,
+    });
+  }
+
+  // ---- parser callbacks -------------------------------------------------
+
+  onFile(stream: Readable, info: FilePartInfo): void {
+    if (this.failure) {
+      stream.resume();
+      return;
+    }
+    if (!this.countPart() || !this.checkFieldName(info.field)) {
+      stream.resume();
+      return;
+    }
+    const safeName = sanitizeFilename(info.filename);
+    let resolveDone!: () => void;
+    const entry: FileEntry = {
+      field: info.field,
+      name: info.filename ?? '',
+      safeName,
+      declaredType: info.mimeType,
+      key: undefined,
+      putStarted: false,
+      stored: undefined,
+      done: new Promise<void>((resolve) => (resolveDone = resolve)),
+      tap: new FileTap({
+        maxBytes: this.options.limits.fileSize,
+        checksums: this.options.checksums,
+        headBytes: SNIFF_BYTES,
+        onHead: (head) => this.startStoring(entry, head, resolveDone),
+      }),
+    };
+    this.entries.push(entry);
+    entry.tap.on('error', (error) => void this.fail(error));
+    entry.tap.on('close', () => {
+      if (!entry.putStarted) resolveDone();
+    });
+    stream.pipe(entry.tap);
+  }
+
+  private async startStoring(entry: FileEntry, head: Buffer, resolveDone: () => void): Promise<void> {
+    const verdict = await detectType(head, entry.declaredType, entry.safeName);
+    if (verdict.mismatch) {
+      this.emit('message', { requestId: this.requestId, kind: 'warning', text: `declared type ${verdict.declaredType} does not match the content (${verdict.type})` });
+    }
+    const { allowedTypes } = this.options;
+    if (allowedTypes && !isTypeAllowed(verdict.type, allowedTypes)) {
+      throw new UploadError('TYPE_NOT_ALLOWED', { message: `File type not allowed: ${verdict.type}`, details: { type: verdict.type } });
+    }
+    const key = await this.options.key({
+      field: entry.field,
+      name: entry.name,
+      safeName: entry.safeName,
+      type: verdict.type,
+      requestId: this.requestId,
+      request: this.input.request as Request,
+      now: new Date(this.startTime),
+    });
+    if (typeof key !== 'string' || !isSafeKey(key)) {
+      throw new UploadError('INVALID_KEY', { cause: new Error(`key function returned an unsafe key: ${JSON.stringify(key)}`) });
+    }
+    if (this.failure) throw this.failure;
+    entry.key = key;
+    entry.putStarted = true;
+    const put = this.options.storage.put(key, entry.tap, {
+      signal: this.abortStorage.signal,
+      file: { field: entry.field, name: entry.name, type: verdict.type },
+      keepPartial: !this.options.removeIncompleteFiles,
+    });
+    put.then(
+      (stored) => {
+        entry.stored = {
+          field: entry.field,
+          name: entry.name,
+          safeName: entry.safeName,
+          key,
+          type: verdict.type,
+          declaredType: entry.declaredType,
+          detectedType: verdict.detectedType,
+          size: entry.tap.bytes,
+          checksums: entry.tap.checksums,
+          location: stored.location,
+          etag: stored.etag,
+          lastModified: Date.now(),
+        };
+        if (!this.failure) this.emit('load', { requestId: this.requestId, kind: 'file', file: entry.stored });
+        resolveDone();
+      },
+      (error: unknown) => {
+        if (!this.failure) void this.fail(toUploadError(error, 'STORAGE_FAILED'));
+        resolveDone();
+      },
+    );
+  }
+
+  onField(name: string, value: string, info: { nameTruncated: boolean; valueTruncated: boolean }): void {
+    if (this.failure || !this.countPart() || !this.checkFieldName(name, info.nameTruncated)) return;
+    const { fieldSize } = this.options.limits;
+    if (info.valueTruncated || (value.length > fieldSize / 3 && Buffer.byteLength(value) > fieldSize)) {
+      void this.fail(new UploadError('LIMIT_FIELD_SIZE', { details: { limit: 'fieldSize', max: fieldSize, field: name } }));
+      return;
+    }
+    appendField(this.fields, name, value);
+    this.emit('load', { requestId: this.requestId, kind: 'field', name, value });
+  }
+
+  onLimit(limit: ParserLimit): void {
+    const max = this.options.limits[limit];
+    void this.fail(new UploadError(LIMIT_CODES[limit], { details: { limit, max } }));
+  }
+
+  onError(error: Error): void {
+    void this.fail(new UploadError('MALFORMED_REQUEST', { cause: error }));
+  }
+
+  onFinish(): void {
+    void this.completeWhenStored();
+  }
+
+  /** Counts one more part; fails the request when that is one too many. */
+  private countPart(): boolean {
+    this.partCount += 1;
+    if (this.partCount <= this.options.limits.parts) return true;
+    void this.fail(new UploadError('LIMIT_PARTS', { details: { limit: 'parts', max: this.options.limits.parts } }));
+    return false;
+  }
+
+  private checkFieldName(name: string, truncated = false): boolean {
+    const max = this.options.limits.fieldNameSize;
+    if (!truncated && (name.length <= max / 3 || Buffer.byteLength(name) <= max)) return true;
+    void this.fail(new UploadError('LIMIT_FIELD_NAME_SIZE', { details: { limit: 'fieldNameSize', max } }));
+    return false;
+  }
+
+  // ---- settling ---------------------------------------------------------
+
+  private async completeWhenStored(): Promise<void> {
+    await Promise.all(this.entries.map((entry) => entry.done));
+    if (this.failure || this.settled) return;
+    this.settled = true;
+    this.stopEverything();
+    const result = buildResult(this.baseResult(), this.entries, [], 0);
+    this.emit('loadend', { requestId: this.requestId, result, error: undefined });
+    this.resolveOutcome(result);
+  }
+
+  private async fail(error: unknown): Promise<void> {
+    if (this.failure || this.settled) return;
+    const failure = toUploadError(error);
+    this.failure = failure;
+    this.options.logger.debug('sluice: upload failed', { requestId: this.requestId, code: failure.code, cause: String(failure.cause ?? '') });
+    this.stopEverything();
+    this.parser?.destroy();
+    this.abortStorage.abort(failure);
+    for (const entry of this.entries) if (!entry.tap.destroyed) entry.tap.destroy(failure);
+    await Promise.all(this.entries.map((entry) => entry.done));
+
+    const { removed, incomplete } = await rollBack(this.entries, failure.code, this.options, (key, reason) =>
+      this.emit('message', { requestId: this.requestId, kind: 'fileremoved', key, reason }),
+    );
+    this.settled = true;
+    const result = buildResult(this.baseResult(), this.entries.filter((entry) => !removed.has(entry)), incomplete, removed.size);
+    failure.result = result;
+    this.emit('error', { requestId: this.requestId, error: failure });
+    this.emit('loadend', { requestId: this.requestId, result, error: failure });
+    this.rejectOutcome(failure);
+  }
+
+  private stopEverything(): void {
+    if (this.requestTimer) clearTimeout(this.requestTimer);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.detachBody();
+    this.recorder?.close();
+  }
+
+  private baseResult(): Omit<UploadResult, 'files' | 'incomplete'> {
+    const endTime = Date.now();
+    return {
+      requestId: this.requestId,
+      fields: this.fields,
+      stats: {
+        startTime: this.startTime,
+        endTime,
+        durationMs: endTime - this.startTime,
+        bytesReceived: this.bytesReceived,
+        bytesWritten: 0,
+        chunksReceived: this.chunksReceived,
+        filesCompleted: 0,
+        filesRemoved: 0,
+      },
+    };
+  }
+
+  private emit<E extends UploadEventName>(name: E, event: UploadEventMap[E]): void {
+    this.hub.emit(name, event, this.input.onEvent);
+  }
+}

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { resolveKeyPath } from './key-path.js';
+import type { PutOptions, PutResult, StorageDriver, StoredObjectBody, StoredObjectInfo } from './types.js';
+
+/** Options of {@link diskStorage}. */
+export interface DiskStorageOptions {
+  /** The directory every key lives under. Created on the first write. */
+  root: string;
+  /** Flush file data to the device before reporting a file stored. Default: false. */
+  fsync?: boolean;
+}
+
+/** Suffix of in-progress files; {@link DiskStorage.list} never shows them. */
+export const PARTIAL_SUFFIX = '.partial';
+
+/** The disk driver, with the resolved root. */
+export interface DiskStorage extends StorageDriver {
+  /** The absolute root directory. */
+  readonly root: string;
+  /** The absolute path a key is stored at (throws for an unsafe key). */
+  pathOf(key: string): string;
+}
+
+/**
+ * Stores files under one root directory. Each file is written to a hidden
+ * sibling name and renamed into place only when complete, so a reader never
+ * sees half a file and a crash leaves only `*.partial` litter, never a
+ * truncated file under a real key.
+ */
+export function diskStorage(options: DiskStorageOptions): DiskStorage {
+  const root = path.resolve(options.root);
+
+  async function put(key: string, body: Readable, { signal, keepPartial }: PutOptions): Promise<PutResult> {
+    const target = resolveKeyPath(root, key);
+    const partial = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}${PARTIAL_SUFFIX}`);
+    try {
+      signal.throwIfAborted();
+      await mkdir(path.dirname(target), { recursive: true });
+      // 'wx': never write through an existing file or symlink at the partial name.
+      const out = createWriteStream(partial, { flags: 'wx', flush: options.fsync === true });
+      await pipeline(body, out, { signal });
+      await rename(partial, target);
+      return { size: out.bytesWritten, location: target };
+    } catch (error) {
+      body.destroy();
+      if (keepPartial) await rename(partial, target).catch(() => unlink(partial).catch(() => {}));
+      else await unlink(partial).catch(() => {});
+      throw error;
+    }
+  }
+
+  async function remove(key: string): Promise<void> {
+    await unlink(resolveKeyPath(root, key)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+  }
+
+  async function get(key: string): Promise<StoredObjectBody | undefined> {
+    const file = resolveKeyPath(root, key);
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile()) return undefined;
+    return { body: createReadStream(file), size: info.size, lastModified: info.mtime };
+  }
+
+  async function* list(prefix = ''): AsyncIterable<StoredObjectInfo> {
+    const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    });
+    for (const entry of entries) {
+      if (!entry.isFile() || entry.name.endsWith(PARTIAL_SUFFIX)) continue;
+      const full = path.join(entry.parentPath, entry.name);
+      const key = path.relative(root, full).split(path.sep).join('/');
+      if (!key.startsWith(prefix)) continue;
+      const info = await stat(full).catch(() => undefined);
+      if (info) yield { key, size: info.size, lastModified: info.mtime };
+    }
+  }
+
+  return { name: 'disk', root, pathOf: (key) => resolveKeyPath(root, key), put, remove, get, list };
+}

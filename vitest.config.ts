@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+// One root config: every package's tests run against its TypeScript sources,
+// with no build step. Packages that need servers (radosgw, Chromium) add their
+// own project entries with a global setup.
+export default defineConfig({
+  test: {
+    projects: ['packages/*/vitest.config.ts', 'apps/*/vitest.config.ts'],
+  },
+});
