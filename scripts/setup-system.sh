@@ -21,3 +21,11 @@ fi
 if [ -f scripts/s3-local/install.sh ]; then
   bash scripts/s3-local/install.sh
 fi
+
+# Debian's Chromium for the demo pages' browser tests (playwright-core drives it;
+# a browser download of Playwright's own cannot work on this network).
+if ! command -v chromium >/dev/null 2>&1; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+fi
+command -v chromium >/dev/null 2>&1 || { echo "!!! chromium did not install" >&2; exit 1; }
