@@ -1,3 +1,4 @@
+import { UploadError } from '../errors/upload-error.js';
 import { EventHub } from '../events/event-hub.js';
 import type { UploadEventListener, UploadEventName } from '../events/types.js';
 import { resolveOptions, type ResolvedUploadOptions, type UploadOptions } from '../options/upload-options.js';
@@ -15,6 +16,14 @@ export interface UploadHandler<Request = unknown> {
   /** Listens to an event of every request; returns a function that stops listening. */
   on<E extends UploadEventName>(name: E, listener: UploadEventListener<E>): () => void;
   off<E extends UploadEventName>(name: E, listener: UploadEventListener<E>): void;
+  /**
+   * Stops every upload in flight with `SHUTTING_DOWN` (503), waits until each
+   * one has aborted its storage writes and removed what it must, and refuses
+   * new uploads from then on. Call it from a SIGTERM handler before exiting.
+   */
+  shutdown(): Promise<void>;
+  /** How many uploads are in flight. */
+  readonly activeUploads: number;
   /** The options with defaults filled in. */
   readonly options: ResolvedUploadOptions<Request>;
 }
@@ -30,10 +39,27 @@ export interface UploadHandler<Request = unknown> {
 export function createUploadHandler<Request = unknown>(options: UploadOptions<Request>): UploadHandler<Request> {
   const resolved = resolveOptions(options);
   const hub = new EventHub((error) => resolved.logger.error('sluice: an event listener threw', { error: String(error) }));
+  const active = new Set<UploadSession<Request>>();
+  let closing = false;
   return {
     options: resolved,
-    handle: (input) => new UploadSession(resolved, hub, input).run(),
+    handle(input) {
+      const session = new UploadSession(resolved, hub, input);
+      if (closing) return session.refuse(new UploadError('SHUTTING_DOWN'));
+      active.add(session);
+      const outcome = session.run();
+      const forget = (): void => void active.delete(session);
+      outcome.then(forget, forget);
+      return outcome;
+    },
     on: (name, listener) => hub.on(name, listener),
     off: (name, listener) => hub.off(name, listener),
+    async shutdown() {
+      closing = true;
+      await Promise.all([...active].map((session) => session.cancel(new UploadError('SHUTTING_DOWN'))));
+    },
+    get activeUploads() {
+      return active.size;
+    },
   };
 }

@@ -10,6 +10,8 @@ export interface FileEntry {
   /** Decided once the first bytes are in; `undefined` while undecided or when refused. */
   key: string | undefined;
   tap: FileTap;
+  /** Aborts this file's storage write; fired only while its bytes are still arriving. */
+  abort: AbortController;
   /** True once storage.put was called: only then can storage hold anything of it. */
   putStarted: boolean;
   /** Set when storage confirmed the whole file. */

@@ -49,7 +49,6 @@ export class UploadSession<Request> implements PartParserEvents {
   private readonly startTime = Date.now();
   private readonly headers: FlatHeaders;
   private readonly contentLength: number | undefined;
-  private readonly abortStorage = new AbortController();
   private readonly entries: FileEntry[] = [];
   private readonly fields = createSafeRecord<string | string[]>();
   private bytesReceived = 0;
@@ -66,6 +65,7 @@ export class UploadSession<Request> implements PartParserEvents {
   private recorder: BodyRecorder | undefined;
   private requestTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
+  private idleTimerStopped = false;
   private failure: UploadError | undefined;
   private settled = false;
   private resolveOutcome!: (result: UploadResult) => void;
@@ -82,6 +82,19 @@ export class UploadSession<Request> implements PartParserEvents {
   ) {
     this.headers = flattenHeaders(input.headers ?? {});
     this.contentLength = contentLengthOf(this.headers);
+  }
+
+  /** Fails the request from outside (server shutdown); resolves once it is cleaned up. */
+  async cancel(error: UploadError): Promise<void> {
+    await this.fail(error);
+    await this.outcome.catch(() => {});
+  }
+
+  /** Refuses the request without reading it (still emits loadstart, error, loadend). */
+  refuse(error: UploadError): Promise<UploadResult> {
+    this.emit('loadstart', { requestId: this.requestId, contentLength: this.contentLength, startTime: this.startTime });
+    void this.fail(error);
+    return this.outcome;
   }
 
   /** Starts reading; the promise settles exactly once, after cleanup. */
@@ -139,7 +152,22 @@ export class UploadSession<Request> implements PartParserEvents {
   private startTimers(): void {
     const { requestTimeoutMs, idleTimeoutMs } = this.options;
     if (requestTimeoutMs > 0) this.requestTimer = setTimeout(() => this.timeout('request', requestTimeoutMs), requestTimeoutMs);
-    if (idleTimeoutMs > 0) this.idleTimer = setTimeout(() => this.timeout('idle', idleTimeoutMs), idleTimeoutMs);
+    this.armIdleTimer();
+  }
+
+  /** (Re)starts the idle clock: from now on the client has `idleTimeoutMs` to send the next chunk. */
+  private armIdleTimer(): void {
+    const { idleTimeoutMs } = this.options;
+    if (idleTimeoutMs <= 0) return;
+    // refresh() is cheaper than a new timer, but does not revive a cleared one.
+    if (this.idleTimer && !this.idleTimerStopped) this.idleTimer.refresh();
+    else this.idleTimer = setTimeout(() => this.timeout('idle', idleTimeoutMs), idleTimeoutMs);
+    this.idleTimerStopped = false;
+  }
+
+  private stopIdleTimer(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimerStopped = true;
   }
 
   private timeout(kind: 'request' | 'idle', afterMs: number): void {
@@ -159,24 +187,24 @@ export class UploadSession<Request> implements PartParserEvents {
     this.recorder?.write(chunk);
     this.maybeEmitProgress();
     if (this.parser!.write(chunk)) {
-      this.idleTimer?.refresh();
+      this.armIdleTimer();
     } else {
       // Storage or the parser is behind: stop reading the socket. The idle
       // clock stops too, because now we are the slow party, not the client.
       this.body!.pause();
-      if (this.idleTimer) clearTimeout(this.idleTimer);
+      this.stopIdleTimer();
     }
   };
 
   private readonly onDrain = (): void => {
     if (this.failure || this.bodyEnded) return;
-    this.idleTimer?.refresh();
+    this.armIdleTimer();
     this.body!.resume();
   };
 
   private readonly onEnd = (): void => {
     this.bodyEnded = true;
-    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.stopIdleTimer();
     this.emitProgress();
     this.parser!.end();
   };
@@ -263,6 +291,7 @@ export class UploadSession<Request> implements PartParserEvents {
       key: undefined,
       putStarted: false,
       stored: undefined,
+      abort: new AbortController(),
       done: new Promise<void>((resolve) => (resolveDone = resolve)),
       tap: new FileTap({
         maxBytes: this.options.limits.fileSize,
@@ -304,7 +333,7 @@ export class UploadSession<Request> implements PartParserEvents {
     entry.key = key;
     entry.putStarted = true;
     const put = this.options.storage.put(key, entry.tap, {
-      signal: this.abortStorage.signal,
+      signal: entry.abort.signal,
       file: { field: entry.field, name: entry.name, type: verdict.type },
       keepPartial: !this.options.removeIncompleteFiles,
     });
@@ -392,8 +421,13 @@ export class UploadSession<Request> implements PartParserEvents {
     this.options.logger.debug('sluice: upload failed', { requestId: this.requestId, code: failure.code, cause: String(failure.cause ?? '') });
     this.stopEverything();
     this.parser?.destroy();
-    this.abortStorage.abort(failure);
-    for (const entry of this.entries) if (!entry.tap.destroyed) entry.tap.destroy(failure);
+    for (const entry of this.entries) {
+      // A file whose bytes all arrived may finish storing; the policy below
+      // decides whether it stays. Only files still streaming are cut off.
+      if (entry.tap.writableFinished) continue;
+      entry.abort.abort(failure);
+      if (!entry.tap.destroyed) entry.tap.destroy(failure);
+    }
     await Promise.all(this.entries.map((entry) => entry.done));
 
     const { removed, incomplete } = await rollBack(this.entries, failure.code, this.options, (key, reason) =>
@@ -409,7 +443,7 @@ export class UploadSession<Request> implements PartParserEvents {
 
   private stopEverything(): void {
     if (this.requestTimer) clearTimeout(this.requestTimer);
-    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.stopIdleTimer();
     this.detachBody();
     this.recorder?.close();
   }
