@@ -31,7 +31,8 @@ export interface TypeVerdict {
 export async function detectType(head: Uint8Array, declaredType: string, filename: string): Promise<TypeVerdict> {
   const declared = declaredType.toLowerCase();
   const fromBytes = head.length > 0 ? await fileTypeFromBuffer(head) : undefined;
-  const detectedType = fromBytes?.mime ?? sniffMarkup(head);
+  // file-type stops at "XML"; the markup sniff can tell SVG (script-capable) apart.
+  const detectedType = fromBytes && fromBytes.mime !== 'application/xml' ? fromBytes.mime : (sniffMarkup(head) ?? fromBytes?.mime);
   if (detectedType) {
     return { declaredType, detectedType, type: detectedType, mismatch: declared !== OCTET_STREAM && declared !== detectedType };
   }

@@ -30,13 +30,14 @@ export function sanitizeFilename(raw: string | undefined, fallback = 'file'): st
   if (!raw) return fallback;
   const base = raw.split(/[/\\]/).pop() ?? '';
   let name = base.normalize('NFC').replace(CONTROL_CHARS, '').replace(INVISIBLE_FORMAT_CHARS, '');
-  name = sanitize(name, { replacement: '_' }).replace(/^[.\s]+/, '').replace(/\s+/g, ' ').trim();
-  if (name === '' || /^_+$/.test(name)) return fallback;
-
+  // Cap first, keeping the extension: sanitize-filename would cut at 255 bytes
+  // from the end, extension included.
   const dot = name.lastIndexOf('.');
   const ext = dot > 0 && name.length - dot <= 16 ? name.slice(dot) : '';
-  const stem = ext ? name.slice(0, dot) : name;
-  return truncateUtf8(stem, MAX_SAFE_NAME_BYTES - Buffer.byteLength(ext)) + ext;
+  name = truncateUtf8(ext ? name.slice(0, dot) : name, MAX_SAFE_NAME_BYTES - Buffer.byteLength(ext)) + ext;
+  name = sanitize(name, { replacement: '_' }).replace(/^[.\s]+/, '').replace(/\s+/g, ' ').trim();
+  if (name === '' || /^_+$/.test(name)) return fallback;
+  return name;
 }
 
 /**
