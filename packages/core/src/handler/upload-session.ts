@@ -428,7 +428,7 @@ export class UploadSession<Request> implements PartParserEvents {
       entry.abort.abort(failure);
       if (!entry.tap.destroyed) entry.tap.destroy(failure);
     }
-    await Promise.all(this.entries.map((entry) => entry.done));
+    await this.allFilesSettled();
 
     const { removed, incomplete } = await rollBack(this.entries, failure.code, this.options, (key, reason) =>
       this.emit('message', { requestId: this.requestId, kind: 'fileremoved', key, reason }),
@@ -439,6 +439,21 @@ export class UploadSession<Request> implements PartParserEvents {
     this.emit('error', { requestId: this.requestId, error: failure });
     this.emit('loadend', { requestId: this.requestId, result, error: failure });
     this.rejectOutcome(failure);
+  }
+
+  /**
+   * Waits until no storage write of this request is in flight. A driver that
+   * ignores its abort signal must not hang the request forever: after
+   * `cleanupTimeoutMs` the request settles anyway and the stuck keys are logged.
+   */
+  private async allFilesSettled(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.options.cleanupTimeoutMs)));
+    const outcome = await Promise.race([Promise.all(this.entries.map((entry) => entry.done)), gaveUp]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      this.options.logger.error('sluice: storage did not stop after abort; settling anyway', { requestId: this.requestId, keys: this.entries.map((entry) => entry.key) });
+    }
   }
 
   private stopEverything(): void {

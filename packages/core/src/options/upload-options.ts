@@ -44,6 +44,12 @@ export interface UploadOptions<Request = unknown> {
   requestTimeoutMs?: number;
   /** The gap between two body chunks may not exceed this. Default 30 000 ms; 0 turns it off. */
   idleTimeoutMs?: number;
+  /**
+   * After a failure, how long to wait for storage writes to stop before the
+   * request settles anyway (a driver that ignores its abort signal must not
+   * hang the request). Default 30 000 ms.
+   */
+  cleanupTimeoutMs?: number;
   /** Accept `application/x-www-form-urlencoded` bodies (fields only). Default true. */
   urlencoded?: boolean;
   /** Accept raw-body uploads; off by default. */
@@ -72,6 +78,7 @@ export interface ResolvedUploadOptions<Request = unknown> {
   progressChunks: number;
   requestTimeoutMs: number;
   idleTimeoutMs: number;
+  cleanupTimeoutMs: number;
   urlencoded: boolean;
   rawUpload: Required<RawUploadOptions> | undefined;
   logger: Logger;
@@ -116,6 +123,7 @@ export function resolveOptions<Request>(options: UploadOptions<Request>): Resolv
     progressChunks: positive('progress.chunks', options.progress?.chunks, Infinity),
     requestTimeoutMs: duration('requestTimeoutMs', options.requestTimeoutMs, 120_000),
     idleTimeoutMs: duration('idleTimeoutMs', options.idleTimeoutMs, 30_000),
+    cleanupTimeoutMs: duration('cleanupTimeoutMs', options.cleanupTimeoutMs, 30_000),
     urlencoded: options.urlencoded ?? true,
     rawUpload: raw ? { field: raw.field ?? 'file', filenameHeader: (raw.filenameHeader ?? 'x-file-name').toLowerCase() } : undefined,
     logger: options.logger ?? silentLogger,
