@@ -24,6 +24,7 @@ export function createBusboyParser(contentType: string, limits: UploadLimits, ev
     },
   });
 
+  guardAgainstOpenFileAtEnd(parser);
   let destroyed = false;
   parser.on('file', (field, stream, info) => {
     // An 'error' listener from the very first line: destroying busboy mid-file
@@ -51,5 +52,37 @@ export function createBusboyParser(contentType: string, limits: UploadLimits, ev
       // write(); defer to the next tick.
       process.nextTick(() => parser.destroy());
     },
+  };
+}
+
+/** The busboy 1.6.0 internals {@link guardAgainstOpenFileAtEnd} reads. */
+interface BusboyInternals {
+  _complete: boolean;
+  _fileStream: import('node:stream').Readable | null | undefined;
+  _final(callback: (error?: Error | null) => void): void;
+}
+
+/**
+ * busboy 1.6.0 hangs forever on a body whose closing boundary comes early in a
+ * chunk and whose later bytes open a file part that is never closed: it marks
+ * the form complete, keeps parsing the rest of that chunk, and at the end
+ * waits for a file stream it will never end (found by our fuzz test; the same
+ * class as fastify/busboy#228). At `_final` every byte has been parsed, so a
+ * file stream still open there can only be this case: fail it as malformed.
+ * busboy is pinned to 1.6.0 exactly, so these internals cannot shift under us.
+ */
+function guardAgainstOpenFileAtEnd(parser: busboy.Busboy): void {
+  const internals = parser as unknown as BusboyInternals;
+  const original = internals._final.bind(parser);
+  internals._final = (callback) => {
+    const open = internals._fileStream;
+    if (internals._complete && open) {
+      internals._fileStream = null;
+      const error = new Error('Malformed multipart: a file part was left open after the closing boundary');
+      open.destroy(error);
+      callback(error);
+      return;
+    }
+    original(callback);
   };
 }

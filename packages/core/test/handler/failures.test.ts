@@ -126,6 +126,18 @@ describe('malformed and refused requests', () => {
     expect(storage.keys()).toEqual([]);
   });
 
+  it('a closing boundary first, then parts whose own closing boundary is broken, is 400, not a hang (busboy 1.6 bug, found by fuzzing)', async () => {
+    // The fuzz counterexample: `\r\n--B--` inserted before a valid body whose
+    // final CRLF before the closing boundary was overwritten, all in one chunk.
+    const { handler, storage } = memoryHandler({ requestTimeoutMs: 3000 });
+    const valid = buildMultipart([{ name: 'title', value: 't' }, { name: 'f', filename: 'a.bin', content: 'abc' }, { name: 'g', filename: 'b.txt', content: 'second' }], 'FzB').body;
+    valid[valid.length - '\r\n--FzB--\r\n'.length] = 0;
+    const body = Buffer.concat([Buffer.from('\r\n--FzB--'), valid]);
+    const { error } = await sendRaw(handler, body, { 'content-type': 'multipart/form-data; boundary=FzB' }, body.length);
+    expect(error).toMatchObject({ code: 'MALFORMED_REQUEST', status: 400 });
+    expect(storage.keys()).toEqual([]);
+  });
+
   it('accepts a 70-character boundary', async () => {
     const b = 'b'.repeat(70);
     const { handler } = memoryHandler();
