@@ -396,6 +396,12 @@ export class UploadSession<Request> implements PartParserEvents {
   }
 
   private checkFieldName(name: string, truncated = false): boolean {
+    // RFC 7578 §4.2: every part must have a name. A nameless part is what
+    // crashed multer (CVE-2025-48997); here it is simply malformed.
+    if (name === '') {
+      void this.fail(new UploadError('MALFORMED_REQUEST', { message: 'A form part has no field name' }));
+      return false;
+    }
     const max = this.options.limits.fieldNameSize;
     if (!truncated && (name.length <= max / 3 || Buffer.byteLength(name) <= max)) return true;
     void this.fail(new UploadError('LIMIT_FIELD_NAME_SIZE', { details: { limit: 'fieldNameSize', max } }));

@@ -110,6 +110,8 @@ describe('malformed and refused requests', () => {
     ['an empty body', '', headers, 'MALFORMED_REQUEST', 400],
     ['a part header starting with a space (dicer CVE-2022-24434)', `--${boundary}\r\n Content-Disposition: form-data; name="a"\r\n\r\nv\r\n--${boundary}--\r\n`, headers, 'MALFORMED_REQUEST', 400],
     ['a body whose boundary differs from the header', `--Other\r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n--Other--\r\n`, headers, 'MALFORMED_REQUEST', 400],
+    ['a file part with an empty field name (multer CVE-2025-48997)', `--${boundary}\r\nContent-Disposition: form-data; name=""; filename="a.txt"\r\n\r\nx\r\n--${boundary}--\r\n`, headers, 'MALFORMED_REQUEST', 400],
+    ['a field part with no name parameter', `--${boundary}\r\nContent-Disposition: form-data\r\n\r\nx\r\n--${boundary}--\r\n`, headers, 'MALFORMED_REQUEST', 400],
     ['no boundary parameter', 'x', { 'content-type': 'multipart/form-data' }, 'MISSING_BOUNDARY', 400],
     ['an empty boundary', 'x', { 'content-type': 'multipart/form-data; boundary=' }, 'INVALID_BOUNDARY', 400],
     ['a 71-character boundary', 'x', { 'content-type': `multipart/form-data; boundary=${'b'.repeat(71)}` }, 'INVALID_BOUNDARY', 400],
