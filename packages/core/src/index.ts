@@ -23,3 +23,4 @@ export { diskStorage, type DiskStorage, type DiskStorageOptions } from './storag
 export type { PutOptions, PutResult, StorageDriver, StorageFileInfo, StoredObjectBody, StoredObjectInfo } from './storage/types.js';
 export { storeBody, type BodyInput, type FileSource, type StoreBodyOptions } from './put/store-body.js';
 export { createConsoleLogger, silentLogger, type Logger, type LogLevel } from './logging/logger.js';
+export { installShutdownHandler, type ShutdownHandle, type ShutdownOptions, type ShutdownProcess, type Shutdownable } from './shutdown/install-shutdown-handler.js';

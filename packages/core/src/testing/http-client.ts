@@ -75,13 +75,15 @@ export function socketTransport(baseUrl: string): HttpTransport {
         req.on('error', (error: NodeJS.ErrnoException) => {
           clientError = error.code ?? error.message;
         });
+        let answered = false;
         req.on('close', () => {
-          if (!req.res) {
+          if (!answered) {
             clearTimeout(timer);
             reject(new Error(`connection closed without a response (${clientError ?? 'no error'})`));
           }
         });
         req.on('response', (res) => {
+          answered = true;
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('error', () => {});

@@ -1,3 +1,6 @@
 /** Test helpers for drivers and adapters built on @sluice/core. */
 export { runStorageConformance, type ConformanceSubject } from './storage-conformance.js';
 export { buildMultipart, browserBoundary, chunked, streamOf, type TestMultipartBody, type TestPart } from './multipart-body.js';
+export { HTTP_CASES, type HttpCase, type HttpCaseContext } from './http-cases.js';
+export { runHttpCases, type HttpSubject, type HttpSubjectSetup, type StartHttpSubject } from './run-http-cases.js';
+export { fetchTransport, socketTransport, testResponse, type HttpTransport, type TestRequest, type TestResponse } from './http-client.js';

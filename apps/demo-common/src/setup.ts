@@ -1,0 +1,68 @@
+import type { Server } from 'node:http';
+import { createUploadHandler, type StorageDriver, type UploadHandler } from '@sluice/core';
+import type { DemoConfig } from './config.js';
+import { renderPage } from './page.js';
+import { createStorage, type ImportS3 } from './storage.js';
+import { demoUploadOptions } from './upload-options.js';
+
+/** Everything an app needs, resolved once at start-up: what `createApp` takes. */
+export interface DemoSetup {
+  config: DemoConfig;
+  storage: StorageDriver;
+  /** The upload handler to mount on `POST /upload` (events can be listened to). */
+  handler: UploadHandler<any>;
+  /** The page for `GET /`, already rendered. */
+  page: string;
+}
+
+/** A running demo server. */
+export interface RunningDemo {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Builds the storage, the handler and the page from a configuration. */
+export async function prepareDemo(config: DemoConfig, framework: string, options: { storage?: StorageDriver; importS3?: ImportS3 } = {}): Promise<DemoSetup> {
+  const storage = options.storage ?? (await createStorage(config, options.importS3));
+  const handler = createUploadHandler(demoUploadOptions(config, storage));
+  return { config, storage, handler, page: renderPage({ framework, config }) };
+}
+
+/**
+ * Tightens Node's server timeouts for an upload endpoint (its defaults are
+ * minutes): headers must arrive within 15 s, and a whole request may take a
+ * little longer than the upload's own `REQUEST_TIMEOUT_MS`, so that the
+ * upload's 408 answer wins over Node's.
+ */
+export function hardenServer(server: Server, config: DemoConfig): void {
+  server.headersTimeout = 15_000;
+  server.requestTimeout = config.requestTimeoutMs + 10_000;
+}
+
+/** Starts listening and resolves with the URL a person can open. */
+export async function listen(server: Server, config: Pick<DemoConfig, 'port' | 'host'>): Promise<RunningDemo> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = ['127.0.0.1', '::1', '0.0.0.0', '::'].includes(config.host) ? 'localhost' : config.host;
+  return { url: `http://${host}:${port}`, close: () => closeServer(server) };
+}
+
+/** Stops accepting, lets requests in flight finish for up to `graceMs`, then cuts what is left. */
+export function closeServer(server: Server, graceMs = 5000): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

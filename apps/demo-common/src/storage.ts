@@ -1,0 +1,45 @@
+import { diskStorage, memoryStorage, type StorageDriver } from '@sluice/core';
+import { ConfigError, type DemoConfig } from './config.js';
+
+/** The S3 driver's module; a variable so that the demos build and run without it. */
+const S3_MODULE = '@sluice/core/s3';
+
+/** How the S3 driver module is loaded (replaceable in tests). */
+export type ImportS3 = () => Promise<{ s3Storage?: (options: Record<string, unknown>) => StorageDriver }>;
+
+const importS3Driver: ImportS3 = () => import(S3_MODULE);
+
+/** The memory store's cap in the demos, so a forgotten demo cannot eat all RAM. */
+export const DEMO_MEMORY_LIMIT = 512 * 1024 * 1024;
+
+/**
+ * Creates the storage driver the configuration asks for. The S3 driver is
+ * imported only when `STORAGE=s3`, so the AWS SDK is never loaded otherwise.
+ */
+export async function createStorage(config: DemoConfig, importS3: ImportS3 = importS3Driver): Promise<StorageDriver> {
+  const storage = config.storage;
+  if (storage.kind === 'memory') return memoryStorage({ maxTotalBytes: DEMO_MEMORY_LIMIT });
+  if (storage.kind === 'disk') return diskStorage({ root: storage.dir });
+  let s3Storage: ((options: Record<string, unknown>) => StorageDriver) | undefined;
+  // The SDK warns on Node 20 about its releases after early 2027; the repository pins the SDK.
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  try {
+    s3Storage = (await importS3()).s3Storage;
+  } catch (error) {
+    throw new ConfigError(`STORAGE=s3 needs the S3 driver (${S3_MODULE}), which could not be loaded: ${(error as Error).message}`);
+  }
+  if (typeof s3Storage !== 'function') throw new ConfigError(`STORAGE=s3 needs the S3 driver: ${S3_MODULE} has no s3Storage export`);
+  const credentials = storage.accessKeyId ? { accessKeyId: storage.accessKeyId, secretAccessKey: storage.secretAccessKey } : undefined;
+  return s3Storage({
+    bucket: storage.bucket,
+    clientConfig: { region: storage.region, endpoint: storage.endpoint, forcePathStyle: storage.forcePathStyle, ...(credentials ? { credentials } : {}) },
+  });
+}
+
+/** One line for the start-up log: where files go. */
+export function describeStorage(config: DemoConfig): string {
+  const storage = config.storage;
+  if (storage.kind === 'disk') return `disk (${storage.dir})`;
+  if (storage.kind === 's3') return `s3 (bucket ${storage.bucket}${storage.endpoint ? ` at ${storage.endpoint}` : ''})`;
+  return 'memory';
+}

@@ -1,0 +1,37 @@
+import type { Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
+import { Hono } from 'hono';
+import { upload, type UploadEnv } from '@sluice/hono';
+import { PAGE_HEADERS, hardenServer, listFiles, listen, openDownload, uploadResponse, type DemoSetup, type RunningDemo } from '@sluice/demo-common';
+import { Readable } from 'node:stream';
+
+/**
+ * The demo on Hono: the page, `POST /upload`, `GET /files`, `GET /files/<key>`.
+ * Upload errors are the adapter's `HTTPException`s, answered by Hono itself.
+ */
+export function createApp({ storage, handler, page }: DemoSetup): Hono<UploadEnv> {
+  const app = new Hono<UploadEnv>();
+
+  app.get('/', (c) => c.body(page, 200, { ...PAGE_HEADERS }));
+
+  app.post('/upload', upload(handler), (c) => c.json(uploadResponse(c.get('upload'))));
+
+  app.get('/files', async (c) => c.json(await listFiles(storage)));
+
+  // The raw URL path is still percent-encoded: openDownload decodes and checks the key itself.
+  app.get('/files/*', async (c) => {
+    const path = new URL(c.req.url).pathname;
+    const download = await openDownload(storage, path.slice('/files/'.length));
+    if (!download) return c.json({ error: { code: 'NOT_FOUND', message: 'No such file' } }, 404);
+    return new Response(Readable.toWeb(download.body) as ReadableStream, { headers: download.headers });
+  });
+
+  return app;
+}
+
+/** Starts the Hono demo on Node (`@hono/node-server`) on `setup.config.port` (0 for any free port). */
+export function startServer(setup: DemoSetup): Promise<RunningDemo> {
+  const server = createAdaptorServer({ fetch: createApp(setup).fetch }) as Server;
+  hardenServer(server, setup.config);
+  return listen(server, setup.config);
+}

@@ -1,0 +1,51 @@
+import { createServer } from 'node:http';
+import Koa from 'koa';
+import Router from '@koa/router';
+import { upload } from '@sluice/koa';
+import { PAGE_HEADERS, hardenServer, listFiles, listen, openDownload, uploadResponse, type DemoSetup, type RunningDemo } from '@sluice/demo-common';
+import type { UploadResult } from '@sluice/core';
+
+/**
+ * The demo on Koa: the page, `POST /upload`, `GET /files`, `GET /files/<key>`.
+ * Upload errors reach Koa unhandled on purpose: the adapter answers them as JSON.
+ */
+export function createApp({ storage, handler, page }: DemoSetup): Koa {
+  const app = new Koa();
+  app.silent = true;
+  const router = new Router();
+
+  router.get('/', (ctx) => {
+    ctx.set(PAGE_HEADERS);
+    ctx.body = page;
+  });
+
+  router.post('/upload', upload(handler), (ctx) => {
+    ctx.body = uploadResponse(ctx.state['upload'] as UploadResult);
+  });
+
+  router.get('/files', async (ctx) => {
+    ctx.body = await listFiles(storage);
+  });
+
+  // ctx.path is still percent-encoded: openDownload decodes and checks the key itself.
+  router.get('/files/*key', async (ctx) => {
+    const download = await openDownload(storage, ctx.path.slice('/files/'.length));
+    if (!download) {
+      ctx.status = 404;
+      ctx.body = { error: { code: 'NOT_FOUND', message: 'No such file' } };
+      return;
+    }
+    ctx.set(download.headers);
+    ctx.body = download.body;
+  });
+
+  app.use(router.routes()).use(router.allowedMethods());
+  return app;
+}
+
+/** Starts the Koa demo on `setup.config.port` (0 for any free port). */
+export function startServer(setup: DemoSetup): Promise<RunningDemo> {
+  const server = createServer(createApp(setup).callback());
+  hardenServer(server, setup.config);
+  return listen(server, setup.config);
+}

@@ -1,0 +1,10 @@
+import { Child } from '../lib/child.js';
+import path from 'node:path';
+const t = performance.now();
+const ws = ['core-busboy','busboy','indexof'].map((id) => Child.start(id, path.resolve('src/parse/worker.ts'), [id], ['--expose-gc']));
+await Promise.all(ws.map(async (w) => { await w.request({ type: 'drop' }); console.log(w.name, Math.round(performance.now() - t)); }));
+await Promise.all(ws.map((w) => w.stop()));
+const t2 = performance.now();
+const { BenchServer } = await import('../http/bench-server.js');
+const s = await Promise.all((['drain', 'sluice-discard', 'multer-memory'] as const).map(async (k) => { const x = await BenchServer.start(k); console.log(k, Math.round(performance.now() - t2)); return x; }));
+await Promise.all(s.map((x) => x.stop()));

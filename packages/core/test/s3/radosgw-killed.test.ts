@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { S3Client } from '@aws-sdk/client-s3';
+import { createUploadHandler } from '../../src/handler/create-upload-handler.js';
+import { s3Storage } from '../../src/storage/s3/s3-storage.js';
+import { keyUnder, streamingMultipart } from './bodies.js';
+import { killRadosgw, restartRadosgw, startLocalCluster, stopLocalCluster, type LocalCluster } from './local-cluster.js';
+import { createSpace, type TestSpace } from './space.js';
+import { recordCommands, sendBody } from './support.js';
+
+const MiB = 1024 * 1024;
+
+// Its own throw-away cluster: killing the shared radosgw would break every
+// other test file. Needs the s3-local scripts even when S3_ENDPOINT is set.
+let cluster: LocalCluster;
+let client: S3Client;
+let space: TestSpace;
+beforeAll(async () => {
+  cluster = await startLocalCluster();
+  client = new S3Client({
+    endpoint: cluster.endpoint,
+    region: cluster.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: cluster.accessKeyId, secretAccessKey: cluster.secretAccessKey },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  space = await createSpace('killed', client);
+});
+// No bucket clean-up: the cluster is thrown away whole (and radosgw, after a
+// crash, takes ~26 s to delete a bucket the dead instance had open).
+afterAll(async () => {
+  client?.destroy();
+  if (cluster) await stopLocalCluster(cluster.dir);
+});
+
+describe('radosgw killed mid-upload', () => {
+  it('fails with STORAGE_UNAVAILABLE 503, keeps retrying the abort until radosgw is back, and leaves nothing', async () => {
+    const commands = recordCommands(client);
+    const storage = s3Storage({ bucket: space.bucket, client, abortRetryMs: 30_000 });
+    const handler = createUploadHandler({ storage, key: keyUnder(space.prefix) });
+    // ~30 MiB paced over ~2.5 s, so parts are still going up when radosgw dies.
+    const pending = sendBody(handler, streamingMultipart([{ field: 'f', filename: 'doomed.bin', size: 30 * MiB }], { paceMs: 20 }));
+    while (commands.filter((name) => name === 'UploadPartCommand').length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+
+    await killRadosgw(cluster.dir);
+    const killedAt = Date.now();
+    // Down for ~1.5 s: longer than the SDK's own retries, shorter than the driver's abort retries.
+    const restarted = new Promise((resolve) => setTimeout(resolve, 1500)).then(() => restartRadosgw(cluster));
+    const { error } = await pending;
+    await restarted;
+    expect(error).toMatchObject({ code: 'STORAGE_UNAVAILABLE', status: 503 });
+    // It settled only after radosgw was back and the abort went through.
+    expect(Date.now() - killedAt).toBeGreaterThan(1500);
+    expect(commands.filter((name) => name === 'AbortMultipartUploadCommand').length).toBeGreaterThan(1);
+    await space.expectEmpty();
+  });
+});
