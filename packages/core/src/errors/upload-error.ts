@@ -34,6 +34,11 @@ export class UploadError extends Error {
     this.details = options.details ?? {};
   }
 
+  /** Alias of `status`, the name Express, http-errors and many loggers read. */
+  get statusCode(): number {
+    return this.status;
+  }
+
   /** The JSON body a server sends: `{ error: { code, message, ...details } }`. */
   toJSON(): { error: { code: UploadErrorCode; message: string } & Record<string, unknown> } {
     return { error: { ...this.details, code: this.code, message: this.message } };
