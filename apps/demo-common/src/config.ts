@@ -11,7 +11,7 @@ export class ConfigError extends Error {
 export type StorageConfig =
   | { kind: 'disk'; dir: string }
   | { kind: 'memory' }
-  | { kind: 's3'; bucket: string; region: string; endpoint?: string; forcePathStyle: boolean; accessKeyId?: string; secretAccessKey?: string };
+  | { kind: 's3'; bucket: string; region: string; endpoint?: string; forcePathStyle: boolean; accessKeyId?: string; secretAccessKey?: string; createBucket: boolean };
 
 /** Everything the demos read from the environment. */
 export interface DemoConfig {
@@ -82,7 +82,7 @@ function storage(env: Env): StorageConfig {
     if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
       throw new ConfigError('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together');
     }
-    return { kind, bucket, region: read(env, 'S3_REGION') ?? 'us-east-1', endpoint, forcePathStyle: flag(env, 'S3_FORCE_PATH_STYLE', endpoint !== undefined), accessKeyId, secretAccessKey };
+    return { kind, bucket, region: read(env, 'S3_REGION') ?? 'us-east-1', endpoint, forcePathStyle: flag(env, 'S3_FORCE_PATH_STYLE', endpoint !== undefined), accessKeyId, secretAccessKey, createBucket: flag(env, 'S3_CREATE_BUCKET', false) };
   }
   throw new ConfigError(`STORAGE=${JSON.stringify(kind)} is not one of disk, memory, s3`);
 }

@@ -30,10 +30,25 @@ export async function createStorage(config: DemoConfig, importS3: ImportS3 = imp
   }
   if (typeof s3Storage !== 'function') throw new ConfigError(`STORAGE=s3 needs the S3 driver: ${S3_MODULE} has no s3Storage export`);
   const credentials = storage.accessKeyId ? { accessKeyId: storage.accessKeyId, secretAccessKey: storage.secretAccessKey } : undefined;
-  return s3Storage({
-    bucket: storage.bucket,
-    clientConfig: { region: storage.region, endpoint: storage.endpoint, forcePathStyle: storage.forcePathStyle, ...(credentials ? { credentials } : {}) },
-  });
+  const clientConfig = { region: storage.region, endpoint: storage.endpoint, forcePathStyle: storage.forcePathStyle, ...(credentials ? { credentials } : {}) };
+  if (storage.createBucket) await ensureBucket(storage.bucket, clientConfig);
+  return s3Storage({ bucket: storage.bucket, clientConfig });
+}
+
+/**
+ * `S3_CREATE_BUCKET=true`: creates the bucket when it is missing, so the demo
+ * runs against a fresh local S3 (radosgw, MinIO) by configuration alone.
+ */
+async function ensureBucket(bucket: string, clientConfig: Record<string, unknown>): Promise<void> {
+  const { S3Client, HeadBucketCommand, CreateBucketCommand } = await import('@aws-sdk/client-s3');
+  const client = new S3Client({ ...clientConfig, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  } finally {
+    client.destroy();
+  }
 }
 
 /** One line for the start-up log: where files go. */
