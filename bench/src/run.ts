@@ -58,7 +58,9 @@ function writeReport(dir: string, results: BenchResults, info: RunInfo): TargetR
     info.charts[key] = file;
   }
   writeFileSync(path.join(dir, 'benchmarks.md'), renderReport(results, info));
-  writeFileSync(path.join(dir, 'benchmarks.json'), JSON.stringify({ info, results }) + '\n');
+  // Rounded: the raw numbers are noise past four significant digits, and the file stays small.
+  const round = (_key: string, value: unknown): unknown => (typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(5)) : value);
+  writeFileSync(path.join(dir, 'benchmarks.json'), JSON.stringify({ info, results }, round) + '\n');
   return rows;
 }
 

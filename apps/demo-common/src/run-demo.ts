@@ -24,7 +24,11 @@ export async function runDemo(framework: string, start: (setup: DemoSetup) => Pr
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: shutting down`);
-    running.close().then(
+    // Stop accepting connections, fail the uploads in flight with 503 SHUTTING_DOWN,
+    // and exit only once their storage writes are aborted and cleaned up (partial
+    // files, S3 multipart uploads): closing the server alone would wait for them,
+    // then cut them off and exit with the clean-up still running.
+    Promise.all([running.close(), setup.handler.shutdown()]).then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);

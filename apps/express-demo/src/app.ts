@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { pipeline } from 'node:stream';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { upload, uploadErrorHandler } from '@sluice/express';
 import { PAGE_HEADERS, hardenServer, listFiles, listen, openDownload, uploadResponse, type DemoSetup, type RunningDemo } from '@sluice/demo-common';
@@ -30,7 +31,9 @@ export function createApp({ storage, handler, page }: DemoSetup): Express {
       return;
     }
     res.set(download.headers);
-    download.body.on('error', () => res.destroy()).pipe(res);
+    // pipeline, not pipe: when the client goes away first, the file stream is
+    // destroyed too (pipe would leave it paused, its descriptor open for good).
+    pipeline(download.body, res, () => {});
   });
 
   app.use(uploadErrorHandler);

@@ -3,7 +3,7 @@
  * choose the parser yet (the default is busboy), so for "core (@fastify/busboy)"
  * this module swaps `UploadSession#createParser` on a subclass: a bench-only
  * shim over core internals, to be replaced by the proposed `engine` option
- * (see docs/benchmarks.md, "Proposed core changes"). Everything else (limits,
+ * (see docs/performance-analysis.md). Everything else (limits,
  * sniffing, keys, events, storage) is the unmodified engine.
  */
 import { createUploadHandler, resolveOptions, UploadError, type UploadHandler, type UploadOptions } from '@sluice/core';

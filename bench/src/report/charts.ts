@@ -133,7 +133,7 @@ export function concurrentChart(results: BenchResults): string | undefined {
   }
   return barChart({
     title: `${table.concurrency} uploads of ${table.fileBytes / MiB} MiB at once`,
-    subtitle: 'server peak RSS above idle, MiB (S3 rows: 64 × 16 MiB, part buffers capped by memoryBudget)',
+    subtitle: 'server peak RSS above idle, MiB: median of the rounds, whiskers min–max (S3 rows: one round; part buffers capped by memoryBudget)',
     groups: [{ bars }],
     unit: ' MiB',
     marks: [{ value: 64, label: '64 MiB' }],

@@ -200,7 +200,7 @@ export function judgeTargets(results: BenchResults): TargetRow[] {
       what: 'Server CPU seconds per GiB uploaded (discard), Express + Sluice vs raw busboy',
       short: 'CPU/GiB: busboy ÷ Sluice',
       target: '≤ 1.0× busboy’s',
-      measured: `${a.median.toFixed(2)} vs ${b.median.toFixed(2)} s/GiB: ${ratioText(ratio)}`,
+      measured: `Sluice ${a.median.toFixed(2)} vs busboy ${b.median.toFixed(2)} s/GiB: ${ratioText(ratio)} busboy's`,
       verdict: ratio.median <= 1 ? 'met' : 'missed',
       margin: scaleSummary(ratio, (v) => 1 / v),
     });

@@ -1,7 +1,8 @@
 import { parse as parseContentType } from 'content-type';
-import { UploadError } from '../errors/upload-error.js';
+import { UploadError, toUploadError } from '../errors/upload-error.js';
+import type { UploadLimits } from '../options/limits.js';
 import type { ResolvedUploadOptions } from '../options/upload-options.js';
-import type { FlatHeaders } from './request-headers.js';
+import { contentLengthOf, flattenHeaders, type FlatHeaders, type HeaderSource } from './request-headers.js';
 
 /** What kind of body a request carries, decided from its headers alone. */
 export type BodyKind =
@@ -48,4 +49,41 @@ export function classifyRequest(headers: FlatHeaders, options: ResolvedUploadOpt
 
 function acceptedTypes(options: ResolvedUploadOptions<unknown>): string[] {
   return ['multipart/form-data', ...(options.urlencoded ? ['application/x-www-form-urlencoded'] : [])];
+}
+
+/** The byte limit of a whole body of this kind, and how going over it is reported. */
+export interface BodyByteLimit {
+  max: number;
+  code: 'LIMIT_TOTAL_SIZE' | 'LIMIT_URLENCODED_SIZE';
+  limit: 'totalSize' | 'urlencodedSize';
+}
+
+/** Which byte limit holds for a whole body: `totalSize`, or `urlencodedSize` for a smaller urlencoded one. */
+export function bodyByteLimit(kind: BodyKind, limits: UploadLimits): BodyByteLimit {
+  if (kind.kind === 'urlencoded' && limits.urlencodedSize < limits.totalSize) {
+    return { max: limits.urlencodedSize, code: 'LIMIT_URLENCODED_SIZE', limit: 'urlencodedSize' };
+  }
+  return { max: limits.totalSize, code: 'LIMIT_TOTAL_SIZE', limit: 'totalSize' };
+}
+
+/** The error for a body over {@link bodyByteLimit}. */
+export function bodyByteLimitError({ max, code, limit }: BodyByteLimit): UploadError {
+  return new UploadError(code, { details: { limit, max } });
+}
+
+/**
+ * What the handler would refuse a request with from its headers alone (media
+ * type, Content-Encoding, boundary, a declared Content-Length over the body
+ * limit), or `undefined` when the headers are acceptable. For deciding before
+ * the body is read, e.g. whether to answer `Expect: 100-continue`.
+ */
+export function refusalFromHeaders(headers: HeaderSource, options: ResolvedUploadOptions<unknown>): UploadError | undefined {
+  try {
+    const flat = flattenHeaders(headers);
+    const bound = bodyByteLimit(classifyRequest(flat, options), options.limits);
+    const length = contentLengthOf(flat);
+    return length !== undefined && length > bound.max ? bodyByteLimitError(bound) : undefined;
+  } catch (error) {
+    return toUploadError(error);
+  }
 }

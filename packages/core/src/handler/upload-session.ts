@@ -16,7 +16,7 @@ import { FileTap } from '../pipeline/file-tap.js';
 import { appendField, createSafeRecord } from '../result/safe-record.js';
 import type { UploadResult } from '../result/types.js';
 import { buildResult, rollBack } from './settle-files.js';
-import { classifyRequest, type BodyKind } from './classify-request.js';
+import { bodyByteLimit, bodyByteLimitError, classifyRequest, type BodyKind } from './classify-request.js';
 import type { FileEntry } from './file-entry.js';
 import { contentLengthOf, flattenHeaders, type FlatHeaders, type HeaderSource } from './request-headers.js';
 
@@ -36,7 +36,7 @@ export interface UploadInput<Request = unknown> {
   onEvent?: (event: AnyUploadEvent) => void;
 }
 
-const LIMIT_CODES = { files: 'LIMIT_FILES', fields: 'LIMIT_FIELDS', parts: 'LIMIT_PARTS' } as const;
+const LIMIT_CODES = { files: 'LIMIT_FILES', fields: 'LIMIT_FIELDS', parts: 'LIMIT_PARTS', headerPairs: 'LIMIT_HEADER_PAIRS' } as const;
 
 /**
  * One request from headers to result. It reads the body only as fast as the
@@ -118,19 +118,15 @@ export class UploadSession<Request> implements PartParserEvents {
   }
 
   private applyByteLimit(kind: BodyKind): void {
-    const { totalSize, urlencodedSize } = this.options.limits;
-    this.byteLimit = totalSize;
-    if (kind.kind === 'urlencoded' && urlencodedSize < totalSize) {
-      this.byteLimit = urlencodedSize;
-      this.byteLimitCode = 'LIMIT_URLENCODED_SIZE';
-    }
+    const bound = bodyByteLimit(kind, this.options.limits);
+    this.byteLimit = bound.max;
+    this.byteLimitCode = bound.code;
     // formaline's checkContentLength: refuse from the headers alone.
     if (this.contentLength !== undefined && this.contentLength > this.byteLimit) throw this.byteLimitError();
   }
 
   private byteLimitError(): UploadError {
-    const limit = this.byteLimitCode === 'LIMIT_TOTAL_SIZE' ? 'totalSize' : 'urlencodedSize';
-    return new UploadError(this.byteLimitCode, { details: { limit, max: this.byteLimit } });
+    return bodyByteLimitError({ max: this.byteLimit, code: this.byteLimitCode, limit: this.byteLimitCode === 'LIMIT_TOTAL_SIZE' ? 'totalSize' : 'urlencodedSize' });
   }
 
   private createParser(kind: BodyKind): PartParser {
@@ -301,7 +297,9 @@ export class UploadSession<Request> implements PartParserEvents {
       }),
     };
     this.entries.push(entry);
-    entry.tap.on('error', (error) => void this.fail(error));
+    // Once storage has the tap, a plain error on it comes from the driver (e.g. the disk
+    // driver's pipeline destroys its source with ENOSPC): a storage failure, not a 500.
+    entry.tap.on('error', (error) => void this.fail(entry.putStarted ? toUploadError(error, 'STORAGE_FAILED') : error));
     entry.tap.on('close', () => {
       if (!entry.putStarted) resolveDone();
     });

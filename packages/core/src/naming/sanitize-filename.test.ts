@@ -16,7 +16,12 @@ describe('sanitizeFilename', () => {
     ['   .hidden', 'hidden'],
     ['CON', 'file'],
     ['e\u0301te\u0301.txt', 'été.txt'],
-    ['．．／．．／etc', '．．／．．／etc'],
+    // NFKC: fullwidth dots and solidus are `../`; compatibility forms fold.
+    ['．．／．．／etc', 'etc'],
+    ['．．', 'file'],
+    ['a＼b\uFE68c.txt', 'c.txt'],
+    ['bill\u2100.pdf', 'c.pdf'],
+    ['\uFB01le.txt', 'file.txt'],
   ])('%j → %j', (raw, safe) => {
     expect(sanitizeFilename(raw)).toBe(safe);
   });
@@ -34,7 +39,22 @@ describe('sanitizeFilename', () => {
         expect(safe.length).toBeGreaterThan(0);
         expect(isSafeKey(safe)).toBe(true);
         expect(safe).not.toMatch(/[/\\\0\r\n"\u202E]/);
+        // Still one safe segment for whatever normalises it later.
+        expect(isSafeKey(safe.normalize('NFKC'))).toBe(true);
+        expect(safe.normalize('NFKC')).not.toMatch(/[/\\]/);
         expect(Buffer.byteLength(safe)).toBeLessThanOrEqual(MAX_SAFE_NAME_BYTES);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('leaves no separator or dot-dot segment after NFKC, for names built from look-alikes (property)', () => {
+    const lookAlikes = fc.constantFrom('．', '／', '＼', '﹨', '\u2100', '\u2101', '\u2105', '\u2106', '\uFB01', '.', '/', 'a', ' ', '\u202E');
+    fc.assert(
+      fc.property(fc.string({ unit: lookAlikes, maxLength: 60 }), (raw) => {
+        const folded = sanitizeFilename(raw).normalize('NFKC');
+        expect(isSafeKey(folded)).toBe(true);
+        expect(folded).not.toMatch(/[/\\]|^\.\.?$/);
       }),
       { numRuns: 2000 },
     );

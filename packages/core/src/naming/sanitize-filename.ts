@@ -21,15 +21,20 @@ function truncateUtf8(value: string, maxBytes: number): string {
 
 /**
  * Turns a client-supplied file name into one safe to put in a storage key or a
- * Content-Disposition header: directories stripped (both `/` and `\`), NFC
- * normalised, control, bidi and other invisible characters removed, reserved
- * characters and names removed (by `sanitize-filename`), leading dots and
- * spaces dropped, length capped while keeping the extension. Never empty.
+ * Content-Disposition header: NFKC normalised (so compatibility look-alikes
+ * such as fullwidth `．．／` count as the `../` they become), directories
+ * stripped (both `/` and `\`), control, bidi and other invisible characters
+ * removed, reserved characters and names removed (by `sanitize-filename`),
+ * leading dots and spaces dropped, length capped while keeping the extension.
+ * Never empty.
  */
 export function sanitizeFilename(raw: string | undefined, fallback = 'file'): string {
   if (!raw) return fallback;
-  const base = raw.split(/[/\\]/).pop() ?? '';
-  let name = base.normalize('NFC').replace(CONTROL_CHARS, '').replace(INVISIBLE_FORMAT_CHARS, '');
+  // NFKC before looking for directories: fullwidth `．．／` (and `℀`, `﹨` ...)
+  // become `../`, `a/c` and `\` for anything downstream that normalises, so
+  // they must not survive in a key as harmless-looking look-alikes.
+  const base = raw.normalize('NFKC').split(/[/\\]/).pop() ?? '';
+  let name = base.replace(CONTROL_CHARS, '').replace(INVISIBLE_FORMAT_CHARS, '');
   // Cap first, keeping the extension: sanitize-filename would cut at 255 bytes
   // from the end, extension included.
   const dot = name.lastIndexOf('.');

@@ -17,3 +17,4 @@ export { handleNodeUpload, type NodeUploadExtra } from './handle-node-upload.js'
 export { sendUploadError } from './send-upload-error.js';
 export { discardAfterResponse, DEFAULT_DRAIN, type DrainOptions } from './discard-body.js';
 export { clientGoneSignal, type ClientGoneSignal } from './client-gone-signal.js';
+export { installContinueGate, type ContinueGateOptions } from './continue-gate.js';

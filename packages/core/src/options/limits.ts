@@ -19,8 +19,9 @@ export interface UploadLimits {
   /** Number of parts (files + fields + unnamed parts). Default 1100. */
   parts: number;
   /**
-   * Header lines of one part. busboy 1.6 stops counting at 2000 and refuses a
-   * part header block over 16 KiB, so values above 2000 act as 2000.
+   * Header lines of one part (`LIMIT_HEADER_PAIRS`). busboy 1.6 keeps at most
+   * 1999 lines of a part (ignoring the rest) and refuses a part header block
+   * over 16 KiB with 400, so values from 1999 up act as those caps.
    */
   headerPairs: number;
   /** Bytes of an `application/x-www-form-urlencoded` body (formaline's serialized-field threshold). Default 1 MiB. */

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import busboy from 'busboy';
 import type { UploadLimits } from '../options/limits.js';
 import type { PartParser, PartParserEvents } from './part-parser.js';
@@ -26,6 +27,10 @@ export function createBusboyParser(contentType: string, limits: UploadLimits, ev
 
   guardAgainstOpenFileAtEnd(parser);
   let destroyed = false;
+  checkPartHeaders(parser, limits.headerPairs, {
+    onMalformed: () => events.onError(new Error('Malformed multipart: a part without exactly one form-data Content-Disposition')),
+    onTooManyPairs: () => events.onLimit('headerPairs'),
+  });
   parser.on('file', (field, stream, info) => {
     // An 'error' listener from the very first line: destroying busboy mid-file
     // destroys this stream with an error, which would otherwise crash the process.
@@ -85,4 +90,58 @@ function guardAgainstOpenFileAtEnd(parser: busboy.Busboy): void {
     }
     original(callback);
   };
+}
+
+/** The busboy 1.6.0 part-header parser, as {@link checkPartHeaders} sees it. */
+interface BusboyHeaderParser {
+  cb(header: Record<string, string[]>): void;
+}
+
+/** busboy 1.6.0's own Content-Disposition parser, so that the check below agrees with it exactly. */
+const busboyUtils = createRequire(import.meta.url)('busboy/lib/utils.js') as {
+  parseDisposition(value: string, decoder: unknown): { type: string } | undefined;
+  getDecoder(charset: string): unknown;
+};
+const utf8Decoder = busboyUtils.getDecoder('utf8');
+
+/** busboy stores at most this many header lines of a part (and ignores the rest). */
+const BUSBOY_STORED_PAIRS = 1999;
+
+/**
+ * busboy 1.6.0 silently skips a part whose Content-Disposition is missing,
+ * unparseable (e.g. folded onto a second line) or not `form-data`: the client
+ * gets a success while its file or field vanished. RFC 7578 §4.2 requires that
+ * header on every part, so such a part is malformed, like a nameless one. So
+ * is a part with two of them (RFC 9110 §5.3: not a list header): busboy reads
+ * the first, a proxy or scanner in front may read the last.
+ *
+ * busboy also ignores `limits.headerPairs`. It keeps 1999 header lines of a
+ * part and drops the rest (and refuses a header block over 16 KiB), so a
+ * `headerPairs` below that is enforced here; above it, busboy's own caps hold.
+ *
+ * Both need the parsed headers of each part, which busboy keeps to itself: its
+ * header parser is wrapped when busboy installs it at the start of each part
+ * (busboy is pinned to 1.6.0 exactly, so these internals cannot shift).
+ */
+function checkPartHeaders(parser: busboy.Busboy, headerPairs: number, on: { onMalformed(): void; onTooManyPairs(): void }): void {
+  let current: BusboyHeaderParser | null = null;
+  const wrapped = new WeakSet<BusboyHeaderParser>();
+  Object.defineProperty(parser, '_hparser', {
+    configurable: true,
+    get: () => current,
+    set: (value: BusboyHeaderParser | null) => {
+      if (value && !wrapped.has(value)) {
+        wrapped.add(value);
+        const original = value.cb;
+        value.cb = (header) => {
+          const pairs = Object.values(header).reduce((sum, values) => sum + values.length, 0);
+          const dispositions = header['content-disposition'] ?? [];
+          if (headerPairs < BUSBOY_STORED_PAIRS && pairs > headerPairs) on.onTooManyPairs();
+          else if (dispositions.length !== 1 || busboyUtils.parseDisposition(dispositions[0]!, utf8Decoder)?.type !== 'form-data') on.onMalformed();
+          original(header);
+        };
+      }
+      current = value;
+    },
+  });
 }

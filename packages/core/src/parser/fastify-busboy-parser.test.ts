@@ -150,12 +150,33 @@ describe('@fastify/busboy engine gives the same parts as the busboy engine', () 
     expect(b.seen).toEqual(a.seen);
   });
 
-  it('a part without Content-Disposition is skipped by both', async () => {
-    const body = Buffer.from(`--${BOUNDARY}\r\nContent-Type: text/plain\r\n\r\nnope\r\n--${BOUNDARY}\r\nContent-Disposition: form-data; name="a"\r\n\r\nyes\r\n--${BOUNDARY}--\r\n`);
-    const [a, b] = await both(`multipart/form-data; boundary=${BOUNDARY}`, [body]);
-    expect(a).toMatchObject({ end: 'finish', seen: [{ type: 'field', name: 'a', value: 'yes' }] });
-    expect(b.seen).toEqual(a.seen);
-    expect(b.end).toBe('finish');
+  const header = (lines: string): Buffer => Buffer.from(`--${BOUNDARY}\r\n${lines}\r\n\r\nx\r\n--${BOUNDARY}--\r\n`);
+  const REFUSED_PARTS: Array<[string, Buffer]> = [
+    ['no Content-Disposition', header('Content-Type: text/plain')],
+    ['a Content-Disposition folded onto a second line', header('Content-Disposition: form-data; name="f"\r\n filename="a.txt"')],
+    ['two Content-Disposition headers', header('Content-Disposition: form-data; name="f"; filename="a.txt"\r\nContent-Disposition: form-data; name="f"; filename="a.php"')],
+    ['a disposition that is attachment, not form-data', header('Content-Disposition: attachment; name="f"; filename="a.txt"')],
+  ];
+  for (const [title, body] of REFUSED_PARTS) {
+    it(`a part with ${title} is refused by both, never skipped silently`, async () => {
+      for (const [, split] of CHUNKINGS) {
+        const [a, b] = await both(`multipart/form-data; boundary=${BOUNDARY}`, split(body));
+        expect(a.end).toBe('error');
+        expect(b.end).toBe('error');
+        expect(b.seen.filter((part) => part.type === 'file')).toEqual([]);
+      }
+    });
+  }
+
+  it('headerPairs: exactly the limit of header lines is accepted, one more is refused, as with busboy', async () => {
+    const exact = header('Content-Disposition: form-data; name="a"\r\nX-One: 1\r\nX-Two: 2');
+    const over = header('Content-Disposition: form-data; name="a"\r\nX-One: 1\r\nX-Two: 2\r\nX-Three: 3');
+    const [a, b] = await both(`multipart/form-data; boundary=${BOUNDARY}`, [exact], { headerPairs: 3 });
+    expect(a.end).toBe('finish');
+    expect(b).toEqual({ ...a, pausedWrites: b.pausedWrites });
+    const [c, d] = await both(`multipart/form-data; boundary=${BOUNDARY}`, [over], { headerPairs: 3 });
+    expect(c.end).toBe('limit:headerPairs');
+    expect(d.end).toBe('limit:headerPairs');
   });
 
   it('a body cut off mid-file is an error in both, never a hang', async () => {
@@ -163,6 +184,14 @@ describe('@fastify/busboy engine gives the same parts as the busboy engine', () 
     const [a, b] = await both(contentType, chunked(body.subarray(0, 3000), 512));
     expect(a.end).toBe('error');
     expect(b.end).toBe('error');
+  });
+
+  it('a plain-text epilogue is ignored, in the same chunk or a later one', async () => {
+    const { body, contentType } = buildMultipart([{ name: 'a', value: 'v' }], BOUNDARY);
+    for (const chunks of [[Buffer.concat([body, Buffer.from('a note for MIME readers')])], [body, Buffer.from('a note for MIME readers')]]) {
+      const outcome = await parse(createFastifyBusboyParser, contentType, chunks);
+      expect(outcome).toMatchObject({ end: 'finish', seen: [{ name: 'a', value: 'v' }] });
+    }
   });
 
   it('fastify/busboy#228: an epilogue in a later write still finishes', async () => {
@@ -229,12 +258,10 @@ describe('@fastify/busboy engine on malformed bodies: an error where busboy has 
     ['a closing boundary cut short', () => Buffer.from(`--${B}\r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n--${B}-`), undefined],
     ['an empty body', () => Buffer.alloc(0), undefined],
     ['a body whose boundary differs from the header', () => Buffer.from(`--Other\r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n--Other--\r\n`), undefined],
-    // Differences by design, pinned so that a change in either library shows up here:
-    // @fastify/busboy drops a header line that starts with a space (busboy refuses the part)...
-    ['a part header starting with a space (dicer CVE-2022-24434)', () => Buffer.from(`--${B}\r\n Content-Disposition: form-data; name="a"\r\n\r\nv\r\n--${B}--\r\n`), 'finish'],
-    // ...and treats everything after the first closing delimiter as epilogue
-    // (busboy + the core's guard: an error in one chunk, a finish when split).
-    ['a closing boundary first, then a broken body (busboy 1.6 hang found by fuzzing)', fuzz, 'finish'],
+    ['a part header starting with a space (dicer CVE-2022-24434)', () => Buffer.from(`--${B}\r\n Content-Disposition: form-data; name="a"\r\n\r\nv\r\n--${B}--\r\n`), undefined],
+    // Parts after the closing delimiter: refused in every chunking here (busboy
+    // with the core's guard refuses it in one chunk and finishes when split).
+    ['a closing boundary first, then a broken body (busboy 1.6 hang found by fuzzing)', fuzz, 'error'],
   ];
   for (const [title, make, fastifyEnd] of cases) {
     for (const [how, split] of CHUNKINGS) {

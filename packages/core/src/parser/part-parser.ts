@@ -11,7 +11,7 @@ export interface FilePartInfo {
 }
 
 /** Which count-based limit the parser saw exceeded. */
-export type ParserLimit = 'files' | 'fields' | 'parts';
+export type ParserLimit = 'files' | 'fields' | 'parts' | 'headerPairs';
 
 /** Callbacks from a parser to the engine. */
 export interface PartParserEvents {

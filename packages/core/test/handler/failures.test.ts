@@ -112,6 +112,11 @@ describe('malformed and refused requests', () => {
     ['a body whose boundary differs from the header', `--Other\r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n--Other--\r\n`, headers, 'MALFORMED_REQUEST', 400],
     ['a file part with an empty field name (multer CVE-2025-48997)', `--${boundary}\r\nContent-Disposition: form-data; name=""; filename="a.txt"\r\n\r\nx\r\n--${boundary}--\r\n`, headers, 'MALFORMED_REQUEST', 400],
     ['a field part with no name parameter', `--${boundary}\r\nContent-Disposition: form-data\r\n\r\nx\r\n--${boundary}--\r\n`, headers, 'MALFORMED_REQUEST', 400],
+    // busboy 1.6 skips these parts silently: the client would get a 2xx while its data vanished (RFC 7578 §4.2).
+    ['a part with no Content-Disposition', `--${boundary}\r\nContent-Type: text/plain\r\n\r\nx\r\n--${boundary}--\r\n`, headers, 'MALFORMED_REQUEST', 400],
+    ['a file part whose Content-Disposition is folded onto a second line', `--${boundary}\r\nContent-Disposition: form-data; name="f"\r\n filename="a.txt"\r\n\r\nx\r\n--${boundary}--\r\n`, headers, 'MALFORMED_REQUEST', 400],
+    ['a part with two Content-Disposition headers (a parser differential)', `--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="a.txt"\r\nContent-Disposition: form-data; name="f"; filename="a.php"\r\n\r\nx\r\n--${boundary}--\r\n`, headers, 'MALFORMED_REQUEST', 400],
+    ['a part whose disposition is attachment, not form-data', `--${boundary}\r\nContent-Disposition: attachment; name="f"; filename="a.txt"\r\n\r\nx\r\n--${boundary}--\r\n`, headers, 'MALFORMED_REQUEST', 400],
     ['no boundary parameter', 'x', { 'content-type': 'multipart/form-data' }, 'MISSING_BOUNDARY', 400],
     ['an empty boundary', 'x', { 'content-type': 'multipart/form-data; boundary=' }, 'INVALID_BOUNDARY', 400],
     ['a 71-character boundary', 'x', { 'content-type': `multipart/form-data; boundary=${'b'.repeat(71)}` }, 'INVALID_BOUNDARY', 400],

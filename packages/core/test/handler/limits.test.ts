@@ -14,6 +14,8 @@ describe('limits: exactly the limit is accepted, one more is refused with 413', 
     { limit: 'fieldSize', code: 'LIMIT_FIELD_SIZE', n: 1000, at: (n) => [{ name: 'big', value: 'x'.repeat(n) }] },
     { limit: 'fieldNameSize', code: 'LIMIT_FIELD_NAME_SIZE', n: 50, at: (n) => [{ name: 'n'.repeat(n), value: 'v' }] },
     { limit: 'parts', code: 'LIMIT_PARTS', n: 4, at: (n) => [...fields(n - 1), file(10)] },
+    // Content-Disposition and Content-Type are two of a file part's header lines.
+    { limit: 'headerPairs', code: 'LIMIT_HEADER_PAIRS', n: 10, at: (n) => [{ ...file(10), extraHeaders: Array.from({ length: n - 2 }, (_, i) => `X-Extra-${i}: v`) }] },
   ];
 
   for (const { limit, code, n, at } of cases) {

@@ -1,0 +1,4 @@
+import { runHostileCases } from '../src/run-cases.js';
+import { diskFactory } from '../src/storages.js';
+
+runHostileCases('disk', diskFactory);
