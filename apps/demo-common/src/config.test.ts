@@ -61,11 +61,12 @@ describe('loadConfig', () => {
       REQUEST_TIMEOUT_MS: '7000',
       ALLOWED_TYPES: 'image/*, application/pdf',
       CHECKSUM: 'md5,crc32c',
+      S3_CREATE_BUCKET: 'true',
     });
     expect(config).toEqual({
       port: 8080,
       host: '127.0.0.1',
-      storage: { kind: 's3', bucket: 'demo', region: 'eu-west-1', endpoint: 'http://127.0.0.1:7480', forcePathStyle: false, accessKeyId: 'id', secretAccessKey: 'secret' },
+      storage: { kind: 's3', bucket: 'demo', region: 'eu-west-1', endpoint: 'http://127.0.0.1:7480', forcePathStyle: false, accessKeyId: 'id', secretAccessKey: 'secret', createBucket: true },
       limits: { fileSize: 1024 * 1024, totalSize: 2_000_000, files: 3, fields: 4, fieldSize: 5 * 1024, parts: 6 },
       requestTimeoutMs: 7000,
       allowedTypes: ['image/*', 'application/pdf'],
