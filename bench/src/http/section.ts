@@ -113,7 +113,7 @@ export const THROUGHPUT_KINDS: ServerKind[] = [
 ];
 
 export async function runThroughput(config: HttpConfig): Promise<HttpTable> {
-  const fileBytes = (config.quick ? 16 : 64) * MiB;
+  const fileBytes = (config.quick ? 8 : 64) * MiB;
   return withServers(config, THROUGHPUT_KINDS, (servers) =>
     interleaved(servers, THROUGHPUT_KINDS, fileBytes, { rounds: config.quick ? 1 : 7, warmups: config.quick ? 1 : 2 }, config, `http ${fileBytes / MiB} MiB`),
   );

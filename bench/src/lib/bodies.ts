@@ -114,5 +114,5 @@ export function buildShape(id: ShapeId, boundary: string, bytes: number): BuiltB
 export function shapeBytes(id: ShapeId, quick: boolean): number {
   if (id === 'file-1m') return MiB;
   if (id === 'fields-1000' || id === 'files-100x64k') return 0;
-  return quick ? 4 * MiB : 64 * MiB;
+  return quick ? 2 * MiB : 64 * MiB;
 }

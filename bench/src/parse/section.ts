@@ -60,7 +60,7 @@ function repsFor(shape: ShapeId, quick: boolean): number {
 /** formidable parses near-boundary content at a few MB/s: give it a smaller body (reported as such). */
 function bytesFor(contender: ParseContenderId, shape: ShapeId, quick: boolean): number {
   const adversarial = SHAPES.find((s) => s.id === shape)!.adversarial;
-  if (contender === 'formidable' && adversarial) return quick ? 512 * 1024 : 2 * MiB;
+  if (contender === 'formidable' && adversarial) return quick ? 256 * 1024 : 2 * MiB;
   return shapeBytes(shape, quick);
 }
 
@@ -85,7 +85,7 @@ function verify(contender: ParseContenderId, counts: readonly Count[], expected:
 export async function runParseSection(config: ParseConfig): Promise<ParseResults> {
   const started = Date.now();
   const rounds = config.quick ? 1 : 8;
-  const warmups = config.quick ? 1 : 2;
+  const warmups = config.quick ? 0 : 2;
   const contenders = PARSE_CONTENDERS.filter((c) => !config.only || config.only.includes(c.id));
   const workers = new Map<ParseContenderId, Child>();
   for (const { id } of contenders) workers.set(id, Child.start(`parse worker ${id}`, workerPath, [id], ['--expose-gc']));

@@ -49,4 +49,5 @@ for (const [name, list] of results) {
   const cpu = summarize(list.map((m) => m.cpuPerGiB));
   console.log(`${name.padEnd(46)} ${mbps.median.toFixed(0).padStart(5)} MB/s   ×${share.median.toFixed(2)} (${share.min.toFixed(2)}–${share.max.toFixed(2)})   ${cpu.median.toFixed(2)} s/GiB`);
 }
-for (const [, server] of servers) await server.child.stop();
+// Experiment servers have no scratch directory; the benchmark servers remove theirs.
+for (const [name, server] of servers) await (variants.includes(name) ? server.child.stop() : server.stop());

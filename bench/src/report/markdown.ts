@@ -122,7 +122,7 @@ function parseSection(results: BenchResults, info: RunInfo): string {
     ]);
     out.push(table(['body', ...PARSE_CONTENDERS.map((c) => c.label)], rows), '');
   }
-  out.push('¹ formidable parses near-boundary content at a few MB/s, so it gets a 2 MiB body of the same content (512 KiB with `--quick`) instead of 64 MiB.', '');
+  out.push('¹ formidable parses near-boundary content at a few MB/s, so it gets a 2 MiB body of the same content (256 KiB with `--quick`) instead of 64 MiB.', '');
   out.push('### Ratios (paired per round, 64 KiB chunks)', '');
   const ratioRows = SHAPES.map((shape) => [
     shape.title,

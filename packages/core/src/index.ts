@@ -9,6 +9,7 @@ export type { HeaderSource } from './handler/request-headers.js';
 export type { BodySource } from './body/to-node-readable.js';
 export { resolveOptions, type UploadOptions, type ResolvedUploadOptions, type RawUploadOptions } from './options/upload-options.js';
 export { DEFAULT_LIMITS, type UploadLimits } from './options/limits.js';
+export { PARSER_ENGINES, DEFAULT_PARSER_ENGINE, type ParserEngine } from './parser/engines.js';
 export { ERROR_TABLE, statusForCode, UploadError, isUploadError, toUploadError, type UploadErrorCode, type UploadErrorOptions } from './errors/index.js';
 export type { AnyUploadEvent, UploadEventListener, UploadEventMap, UploadEventName } from './events/types.js';
 export type { Checksums, IncompleteFile, StoredFile, UploadResult, UploadStats } from './result/types.js';

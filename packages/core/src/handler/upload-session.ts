@@ -9,7 +9,7 @@ import { SNIFF_BYTES, detectType, isTypeAllowed } from '../mime/detect-type.js';
 import { sanitizeFilename } from '../naming/sanitize-filename.js';
 import { isSafeKey } from '../naming/safe-key.js';
 import type { ResolvedUploadOptions } from '../options/upload-options.js';
-import { createBusboyParser } from '../parser/busboy-parser.js';
+import { createPartParser } from '../parser/engines.js';
 import type { FilePartInfo, ParserLimit, PartParser, PartParserEvents } from '../parser/part-parser.js';
 import { createRawBodyParser } from '../parser/raw-body-parser.js';
 import { FileTap } from '../pipeline/file-tap.js';
@@ -130,7 +130,7 @@ export class UploadSession<Request> implements PartParserEvents {
   }
 
   private createParser(kind: BodyKind): PartParser {
-    if (kind.kind !== 'raw') return createBusboyParser(kind.contentType, this.options.limits, this);
+    if (kind.kind !== 'raw') return createPartParser(this.options.parser, kind.contentType, this.options.limits, this);
     const raw = this.options.rawUpload!;
     let filename = this.input.filename;
     if (filename === undefined) {

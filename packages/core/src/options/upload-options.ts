@@ -6,6 +6,7 @@ import type { Logger } from '../logging/logger.js';
 import { silentLogger } from '../logging/logger.js';
 import type { StorageDriver } from '../storage/types.js';
 import { resolveLimits, type UploadLimits } from './limits.js';
+import { DEFAULT_PARSER_ENGINE, PARSER_ENGINES, type ParserEngine } from '../parser/engines.js';
 
 /** How to accept a raw-body upload: a PUT or POST whose body is the file itself. */
 export interface RawUploadOptions {
@@ -52,6 +53,12 @@ export interface UploadOptions<Request = unknown> {
   cleanupTimeoutMs?: number;
   /** Accept `application/x-www-form-urlencoded` bodies (fields only). Default true. */
   urlencoded?: boolean;
+  /**
+   * The multipart parser: `busboy` (default) or `fastify-busboy`. Both enforce
+   * the same limits with the same codes; see docs/performance-analysis.md for
+   * how they differ in speed.
+   */
+  parser?: ParserEngine;
   /** Accept raw-body uploads; off by default. */
   rawUpload?: boolean | RawUploadOptions;
   /** Where Sluice logs. Default: silent. */
@@ -80,6 +87,7 @@ export interface ResolvedUploadOptions<Request = unknown> {
   idleTimeoutMs: number;
   cleanupTimeoutMs: number;
   urlencoded: boolean;
+  parser: ParserEngine;
   rawUpload: Required<RawUploadOptions> | undefined;
   logger: Logger;
   recordDir: string | undefined;
@@ -110,6 +118,9 @@ export function resolveOptions<Request>(options: UploadOptions<Request>): Resolv
   if (options.allowedTypes !== undefined && (!Array.isArray(options.allowedTypes) || options.allowedTypes.some((type) => typeof type !== 'string' || !type.includes('/') && type !== '*'))) {
     throw new TypeError('sluice: allowedTypes must be media types such as "image/png" or "image/*"');
   }
+  if (options.parser !== undefined && !PARSER_ENGINES.includes(options.parser)) {
+    throw new TypeError(`sluice: parser must be one of ${PARSER_ENGINES.join(', ')}`);
+  }
   const raw = options.rawUpload === true ? {} : options.rawUpload || undefined;
   return {
     storage,
@@ -125,6 +136,7 @@ export function resolveOptions<Request>(options: UploadOptions<Request>): Resolv
     idleTimeoutMs: duration('idleTimeoutMs', options.idleTimeoutMs, 30_000),
     cleanupTimeoutMs: duration('cleanupTimeoutMs', options.cleanupTimeoutMs, 30_000),
     urlencoded: options.urlencoded ?? true,
+    parser: options.parser ?? DEFAULT_PARSER_ENGINE,
     rawUpload: raw ? { field: raw.field ?? 'file', filenameHeader: (raw.filenameHeader ?? 'x-file-name').toLowerCase() } : undefined,
     logger: options.logger ?? silentLogger,
     recordDir: options.record?.dir,
