@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { createUploadHandler, type StorageDriver, type UploadHandler } from '@sluice/core';
+import { installContinueGate } from '@sluice/core/node';
 import type { DemoConfig } from './config.js';
 import { renderPage } from './page.js';
 import { createStorage, type ImportS3 } from './storage.js';
@@ -29,14 +30,22 @@ export async function prepareDemo(config: DemoConfig, framework: string, options
 }
 
 /**
- * Tightens Node's server timeouts for an upload endpoint (its defaults are
- * minutes): headers must arrive within 15 s, and a whole request may take a
- * little longer than the upload's own `REQUEST_TIMEOUT_MS`, so that the
- * upload's 408 answer wins over Node's.
+ * Tightens a Node server for an upload endpoint (its defaults are minutes):
+ * headers must arrive within 15 s, checked every second; a whole request may
+ * take a little longer than the upload's own `REQUEST_TIMEOUT_MS`, so the
+ * upload's JSON 408 and its cleanup win over Node's. A client may half-close
+ * after sending and still read the answer. With a handler, `Expect:
+ * 100-continue` on `POST /upload` is answered from the headers (413 for an
+ * oversized Content-Length, with no `100 Continue`). Call before `listen()`.
  */
-export function hardenServer(server: Server, config: DemoConfig): void {
+export function hardenServer(server: Server, config: DemoConfig, handler?: UploadHandler<any>): void {
   server.headersTimeout = 15_000;
   server.requestTimeout = config.requestTimeoutMs + 10_000;
+  // Read when the server starts listening; Node's default of 30 s makes a 15 s headersTimeout fire at up to 45 s.
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = 1_000;
+  // Undocumented but long-standing: without it Node closes the socket on the client's FIN and the response is lost.
+  Object.assign(server, { httpAllowHalfOpen: true });
+  if (handler) installContinueGate(server, handler, { match: (req) => req.method === 'POST' && (req.url ?? '').split('?')[0] === '/upload' });
 }
 
 /** Starts listening and resolves with the URL a person can open. */

@@ -48,6 +48,6 @@ export function createApp({ storage, handler, page }: DemoSetup): Express {
 /** Starts the Express demo on `setup.config.port` (0 for any free port). */
 export function startServer(setup: DemoSetup): Promise<RunningDemo> {
   const server = createServer(createApp(setup));
-  hardenServer(server, setup.config);
+  hardenServer(server, setup.config, setup.handler);
   return listen(server, setup.config);
 }

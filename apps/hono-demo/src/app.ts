@@ -32,6 +32,6 @@ export function createApp({ storage, handler, page }: DemoSetup): Hono<UploadEnv
 /** Starts the Hono demo on Node (`@hono/node-server`) on `setup.config.port` (0 for any free port). */
 export function startServer(setup: DemoSetup): Promise<RunningDemo> {
   const server = createAdaptorServer({ fetch: createApp(setup).fetch }) as Server;
-  hardenServer(server, setup.config);
+  hardenServer(server, setup.config, setup.handler);
   return listen(server, setup.config);
 }

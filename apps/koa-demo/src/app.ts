@@ -46,6 +46,6 @@ export function createApp({ storage, handler, page }: DemoSetup): Koa {
 /** Starts the Koa demo on `setup.config.port` (0 for any free port). */
 export function startServer(setup: DemoSetup): Promise<RunningDemo> {
   const server = createServer(createApp(setup).callback());
-  hardenServer(server, setup.config);
+  hardenServer(server, setup.config, setup.handler);
   return listen(server, setup.config);
 }

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
@@ -115,6 +116,26 @@ export function runDemoSmokeTests(framework: string, start: StartDemo, appDir: s
         expect(svg.json.error.type).toBe('image/svg+xml');
         expect((await (await fetch(`${url}/files`)).json()).files).toEqual([]);
         if (storage === 'disk') expect(await filesUnder(dir)).toEqual([]);
+      });
+
+      it('answers Expect: 100-continue with an oversized length from the headers: 413, no 100 Continue', async () => {
+        const { url } = await startWith({ STORAGE: storage, MAX_TOTAL_SIZE: '1MiB' });
+        const { port } = new URL(url);
+        const reply = await new Promise<string>((resolve, reject) => {
+          const socket = connect(Number(port), '127.0.0.1');
+          let text = '';
+          socket.setTimeout(5000, () => reject(new Error(`no answer, got ${JSON.stringify(text)}`)));
+          socket.on('data', (chunk) => {
+            text += chunk.toString('latin1');
+            if (text.includes('\r\n\r\n')) {
+              socket.destroy();
+              resolve(text);
+            }
+          });
+          socket.on('error', reject);
+          socket.write(`POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 10737418240\r\nExpect: 100-continue\r\n\r\n`);
+        });
+        expect(reply.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
       });
 
       it('serves allowed HTML only as an attachment, with nosniff and a sandbox', async () => {
