@@ -10,13 +10,18 @@ import type { PartParser, PartParserEvents } from './part-parser.js';
  * the field limits (busboy flags those on reaching).
  */
 export function createBusboyParser(contentType: string, limits: UploadLimits, events: PartParserEvents): PartParser {
+  // busboy's urlencoded parser flags `fields` on *reaching* the limit (a
+  // trailing `&` after exactly N fields was refused), its multipart parser on
+  // exceeding it: for urlencoded, give it one more and count here.
+  const countFieldsHere = /^\s*application\/x-www-form-urlencoded/i.test(contentType) && limits.fields !== Infinity;
+  let fieldCount = 0;
   const parser = busboy({
     headers: { 'content-type': contentType },
     // busboy's default decodes filename parameters as latin1: UTF-8 names would be garbled.
     defParamCharset: 'utf8',
     limits: {
       files: limits.files,
-      fields: limits.fields,
+      fields: countFieldsHere ? limits.fields + 1 : limits.fields,
       // Engine counts parts exactly; busboy's own cut-off (one past) catches unnamed parts.
       parts: limits.parts === Infinity ? Infinity : limits.parts + 1,
       fieldSize: limits.fieldSize === Infinity ? Infinity : limits.fieldSize + 1,
@@ -37,7 +42,10 @@ export function createBusboyParser(contentType: string, limits: UploadLimits, ev
     stream.on('error', (error) => events.onError(error));
     events.onFile(stream, { field: field ?? '', filename: info.filename, mimeType: info.mimeType });
   });
-  parser.on('field', (name, value, info) => events.onField(name ?? '', value, info));
+  parser.on('field', (name, value, info) => {
+    if (countFieldsHere && ++fieldCount > limits.fields) return events.onLimit('fields');
+    events.onField(name ?? '', value, info);
+  });
   parser.on('filesLimit', () => events.onLimit('files'));
   parser.on('fieldsLimit', () => events.onLimit('fields'));
   parser.on('partsLimit', () => events.onLimit('parts'));

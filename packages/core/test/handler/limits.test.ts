@@ -108,6 +108,8 @@ describe('urlencoded bodies', () => {
   it('enforces fields and fieldSize', async () => {
     const { handler } = memoryHandler({ limits: { fields: 2, fieldSize: 5 } });
     expect((await sendRaw(handler, Buffer.from('a=1&b=2&c=3'), form('').headers)).error?.code).toBe('LIMIT_FIELDS');
+    expect((await sendRaw(handler, Buffer.from('a=1&b=2'), form('').headers)).error).toBeUndefined();
+    expect((await sendRaw(handler, Buffer.from('a=1&b=2&'), form('').headers)).error).toBeUndefined();
     expect((await sendRaw(handler, Buffer.from('a=12345'), form('').headers)).error).toBeUndefined();
     expect((await sendRaw(handler, Buffer.from('a=123456'), form('').headers)).error?.code).toBe('LIMIT_FIELD_SIZE');
   });
