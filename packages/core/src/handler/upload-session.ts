@@ -256,6 +256,7 @@ export class UploadSession<Request> implements PartParserEvents {
   private emitProgress(): void {
     this.lastProgressBytes = this.bytesReceived;
     this.lastProgressChunks = this.chunksReceived;
+    if (!this.wants('progress')) return;
     const total = this.contentLength;
     this.emit('progress', {
       requestId: this.requestId,
@@ -369,7 +370,8 @@ export class UploadSession<Request> implements PartParserEvents {
       return;
     }
     appendField(this.fields, name, value);
-    this.emit('load', { requestId: this.requestId, kind: 'field', name, value });
+    // Per-field hot path (1000-field forms): build the event only for a listener.
+    if (this.wants('load')) this.emit('load', { requestId: this.requestId, kind: 'field', name, value });
   }
 
   onLimit(limit: ParserLimit): void {
@@ -483,6 +485,11 @@ export class UploadSession<Request> implements PartParserEvents {
         filesRemoved: 0,
       },
     };
+  }
+
+  /** True when anybody would receive event `name` (lets hot paths skip building it). */
+  private wants(name: UploadEventName): boolean {
+    return this.input.onEvent !== undefined || this.hub.has(name);
   }
 
   private emit<E extends UploadEventName>(name: E, event: UploadEventMap[E]): void {
