@@ -62,6 +62,11 @@ export function upload(optionsOrHandler: UploadOptions<Request> | UploadHandler<
       const failure = error as ExpressUploadError;
       // Express and its ecosystem read `status` or `statusCode`; UploadError has only `status`.
       Object.defineProperty(failure, 'statusCode', { value: failure.status, configurable: true });
+      // An app with no error handler falls through to Express's finalhandler,
+      // which outside production prints `err.stack` into the page: server
+      // paths. The UploadError's own frames say nothing its code does not (the
+      // cause keeps its stack for logs), so the page shows only the safe message.
+      Object.defineProperty(failure, 'stack', { value: `${failure.name} ${failure.code}: ${failure.message}`, configurable: true, writable: true });
       return next(failure);
     }
     req.files = result.files;

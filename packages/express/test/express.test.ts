@@ -63,6 +63,16 @@ describe('@sluice/express', () => {
     expect([error.status, error.statusCode, error.expose]).toEqual([413, 413, true]);
   });
 
+  it('in an app with no error handler, answers the right status and no stack trace', async () => {
+    const app = express();
+    app.post('/upload', upload({ storage: memoryStorage(), limits: { fileSize: 1024 } }), (_req, res) => res.json({}));
+    const response = await send(await listen(app), tooBig);
+    expect(response.status).toBe(413);
+    const page = response.body.toString('utf8');
+    expect(page).toContain('LIMIT_FILE_SIZE');
+    expect(page).not.toMatch(/\bat \S|node_modules|packages\/core|\.ts:\d/);
+  });
+
   it('uploadErrorHandler leaves errors that are not upload errors to the next handler', async () => {
     const app = express();
     app.get('/boom', () => {

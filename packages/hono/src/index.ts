@@ -86,7 +86,7 @@ export function upload<E extends UploadEnv = UploadEnv>(
     let result: UploadResult;
     try {
       const request = c.req.raw;
-      result = await handler.handle({ headers: request.headers, body: request.body, signal: request.signal, request: c });
+      result = await handler.handle({ headers: request.headers, body: request.body, method: request.method, signal: request.signal, request: c });
     } catch (error) {
       // Node closes the connection as soon as the error response is written,
       // with the upload still arriving: let the client read the response first.

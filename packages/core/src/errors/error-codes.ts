@@ -11,6 +11,7 @@ export const ERROR_TABLE = {
   INVALID_BOUNDARY: { status: 400, message: 'Multipart boundary invalid' },
   MALFORMED_REQUEST: { status: 400, message: 'Malformed request body' },
   FILENAME_REQUIRED: { status: 400, message: 'A file name is required' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'Raw uploads must be PUT or POST' },
   BODY_ALREADY_CONSUMED: { status: 500, message: 'Request body was already read' },
   LIMIT_FILE_SIZE: { status: 413, message: 'File too large' },
   LIMIT_TOTAL_SIZE: { status: 413, message: 'Request body too large' },

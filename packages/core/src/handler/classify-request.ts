@@ -10,6 +10,8 @@ export type BodyKind =
   | { kind: 'urlencoded'; contentType: string }
   | { kind: 'raw'; declaredType: string };
 
+const RAW_UPLOAD_METHODS = new Set(['PUT', 'POST']);
+
 // RFC 2046 §5.1.1: 1 to 70 characters from this set, not ending in a space.
 const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
 
@@ -18,7 +20,7 @@ const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
  * bodies, unknown media types and bad boundaries with a typed error, so the
  * parser only ever sees what it was built for.
  */
-export function classifyRequest(headers: FlatHeaders, options: ResolvedUploadOptions<unknown>): BodyKind {
+export function classifyRequest(headers: FlatHeaders, options: ResolvedUploadOptions<unknown>, method?: string): BodyKind {
   const encoding = headers['content-encoding']?.trim().toLowerCase();
   // A compressed body would let a small request expand past every limit.
   if (encoding && encoding !== 'identity') throw new UploadError('UNSUPPORTED_CONTENT_ENCODING', { details: { encoding } });
@@ -42,6 +44,11 @@ export function classifyRequest(headers: FlatHeaders, options: ResolvedUploadOpt
   }
   if (type === 'application/x-www-form-urlencoded' && options.urlencoded) return { kind: 'urlencoded', contentType: header! };
   if (options.rawUpload && type !== 'multipart/form-data') {
+    // A raw upload is a body that *is* a file: only PUT and POST carry one by
+    // intent. (Unknown when the caller does not say, e.g. a bare handle() call.)
+    if (method !== undefined && !RAW_UPLOAD_METHODS.has(method.toUpperCase())) {
+      throw new UploadError('METHOD_NOT_ALLOWED', { details: { method, allowed: [...RAW_UPLOAD_METHODS] } });
+    }
     return { kind: 'raw', declaredType: type.includes('/') ? type : 'application/octet-stream' };
   }
   throw new UploadError('UNSUPPORTED_MEDIA_TYPE', { details: { accepted: acceptedTypes(options) } });

@@ -30,6 +30,8 @@ export interface UploadInput<Request = unknown> {
   signal?: AbortSignal;
   /** Anything the key function or session hook needs (the framework's request). */
   request?: Request;
+  /** The HTTP method; raw-body uploads accept only PUT and POST (405 otherwise). */
+  method?: string;
   /** For raw-body uploads: the file name from the route. */
   filename?: string;
   /** Receives every event of this request only. */
@@ -101,7 +103,7 @@ export class UploadSession<Request> implements PartParserEvents {
   run(): Promise<UploadResult> {
     this.emit('loadstart', { requestId: this.requestId, contentLength: this.contentLength, startTime: this.startTime });
     try {
-      const kind = classifyRequest(this.headers, this.options as ResolvedUploadOptions<unknown>);
+      const kind = classifyRequest(this.headers, this.options as ResolvedUploadOptions<unknown>, this.input.method);
       this.applyByteLimit(kind);
       const { stream, owned } = toNodeReadable(this.input.body);
       this.body = stream;
@@ -304,7 +306,7 @@ export class UploadSession<Request> implements PartParserEvents {
     entry.tap.on('close', () => {
       if (!entry.putStarted) resolveDone();
     });
-    stream.pipe(entry.tap);
+    feedTap(stream, entry.tap);
   }
 
   private async startStoring(entry: FileEntry, head: Buffer, resolveDone: () => void): Promise<void> {
@@ -430,7 +432,7 @@ export class UploadSession<Request> implements PartParserEvents {
     for (const entry of this.entries) {
       // A file whose bytes all arrived may finish storing; the policy below
       // decides whether it stays. Only files still streaming are cut off.
-      if (entry.tap.writableFinished) continue;
+      if (entry.tap.allBytesIn) continue;
       entry.abort.abort(failure);
       if (!entry.tap.destroyed) entry.tap.destroy(failure);
     }
@@ -495,4 +497,17 @@ export class UploadSession<Request> implements PartParserEvents {
   private emit<E extends UploadEventName>(name: E, event: UploadEventMap[E]): void {
     this.hub.emit(name, event, this.input.onEvent);
   }
+}
+
+/**
+ * Feeds a parser's file stream into its tap with backpressure both ways: the
+ * stream pauses while the tap is full (and the parser, then the socket, with
+ * it) and resumes when storage reads again.
+ */
+function feedTap(stream: Readable, tap: FileTap): void {
+  tap.onWantMore = () => stream.resume();
+  stream.on('data', (chunk: Buffer) => {
+    if (!tap.feed(chunk)) stream.pause();
+  });
+  stream.on('end', () => tap.finish());
 }

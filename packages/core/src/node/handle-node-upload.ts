@@ -43,6 +43,7 @@ export async function handleNodeUpload<Request = unknown>(
     return await handler.handle({
       headers: req.headers,
       body: req,
+      method: req.method,
       signal: gone.signal,
       request: extra.request,
       filename: extra.filename,

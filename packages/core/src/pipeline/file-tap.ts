@@ -1,4 +1,4 @@
-import { Transform, type TransformCallback } from 'node:stream';
+import { Readable } from 'node:stream';
 import { UploadError } from '../errors/upload-error.js';
 import { ChecksumSet, type ChecksumAlgorithm } from './checksums.js';
 
@@ -17,67 +17,118 @@ export interface FileTapOptions {
   onHead(head: Buffer): Promise<void>;
 }
 
+/** Buffered bytes at which {@link FileTap.feed} asks its source to pause: one socket read's worth. */
+const TAP_HIGH_WATER_MARK = 64 * 1024;
+
 /**
  * The per-file stage between the parser and storage: counts bytes against the
  * file limit, feeds the digests, and holds the first bytes back until the
- * file's type and key are decided. One Transform per file, so backpressure
- * from storage reaches the parser (and from there the socket) unchanged.
+ * file's type and key are decided. Storage reads it as a plain Readable.
+ *
+ * It is fed, not piped into: the engine hands it each chunk of the parser's
+ * file stream with {@link feed} and pauses that stream when `feed` returns
+ * false, until {@link onWantMore} fires. A Transform here (the first design)
+ * put one more writable buffer and callback hop on every chunk; measured on
+ * 64 MiB uploads that was a visible share of the engine's CPU and GC.
  */
-export class FileTap extends Transform {
+export class FileTap extends Readable {
   /** Bytes that entered the tap. */
   bytes = 0;
+  /** True once every byte of the file arrived and was passed on (the file may still be storing). */
+  allBytesIn = false;
+  /** Called when the tap wants more after {@link feed} returned false. */
+  onWantMore: () => void = () => {};
   private readonly checksumSet: ChecksumSet;
   private held: Buffer[] | undefined = [];
   private heldBytes = 0;
+  private deciding = false;
+  private sourceEnded = false;
+  private wantsMore = true;
   private digests: Partial<Record<ChecksumAlgorithm, string>> | undefined;
 
   constructor(private readonly options: FileTapOptions) {
-    super();
+    super({ highWaterMark: TAP_HIGH_WATER_MARK });
     this.checksumSet = new ChecksumSet(options.checksums);
   }
 
-  /** The finished digests; only valid once the tap has ended. */
+  /** The finished digests; only valid once every byte is in. */
   get checksums(): Partial<Record<ChecksumAlgorithm, string>> {
     return this.digests ?? {};
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+  /**
+   * Takes the next chunk of the file. Returns false when the source should
+   * pause until {@link onWantMore} is called (storage is behind, or the head
+   * is being decided).
+   */
+  feed(chunk: Buffer): boolean {
+    // A failed tap keeps its source paused: the request is failing, and
+    // reading on would only pull more of a refused body off the socket.
+    if (this.destroyed) return false;
+    if (this.sourceEnded) return true;
     this.bytes += chunk.length;
     if (this.bytes > this.options.maxBytes) {
-      callback(new UploadError('LIMIT_FILE_SIZE', { details: { limit: 'fileSize', max: this.options.maxBytes } }));
-      return;
+      this.destroy(new UploadError('LIMIT_FILE_SIZE', { details: { limit: 'fileSize', max: this.options.maxBytes } }));
+      return false;
     }
     if (!this.checksumSet.isEmpty) this.checksumSet.update(chunk);
     if (this.held === undefined) {
-      callback(null, chunk);
-      return;
+      this.wantsMore = this.push(chunk);
+      return this.wantsMore;
     }
+    // Still holding back: chunks that arrive while the head is being decided
+    // (a source may deliver one more before its pause takes) queue behind it.
     this.held.push(chunk);
     this.heldBytes += chunk.length;
-    if (this.heldBytes >= this.options.headBytes) this.releaseHead(callback);
-    else callback();
+    if (this.deciding) return false;
+    if (this.heldBytes < this.options.headBytes) return true;
+    this.decideHead();
+    return false;
   }
 
-  override _flush(callback: TransformCallback): void {
-    const finish = (error?: Error | null): void => {
-      if (error) return callback(error);
-      this.digests = this.checksumSet.hex();
-      callback();
-    };
-    if (this.held !== undefined) this.releaseHead(finish);
-    else finish();
+  /** The source ended: every byte of the file has been fed. */
+  finish(): void {
+    if (this.destroyed || this.sourceEnded) return;
+    this.sourceEnded = true;
+    if (this.held === undefined) this.end();
+    else this.decideHead();
   }
 
-  private releaseHead(callback: (error?: Error | null) => void): void {
-    const held = this.held ?? [];
-    this.held = undefined;
+  override _read(): void {
+    if (this.wantsMore || this.deciding) return;
+    this.wantsMore = true;
+    this.onWantMore();
+  }
+
+  private end(): void {
+    this.digests = this.checksumSet.hex();
+    this.allBytesIn = true;
+    this.push(null);
+  }
+
+  /** Asks `onHead` about the first bytes, then passes everything held on (or fails). */
+  private decideHead(): void {
+    if (this.deciding) return;
+    this.deciding = true;
+    this.wantsMore = false;
+    const held = this.held!;
     const head = held.length === 1 ? held[0]! : Buffer.concat(held, this.heldBytes);
     this.options.onHead(head).then(
       () => {
-        for (const chunk of held) this.push(chunk);
-        callback();
+        this.deciding = false;
+        if (this.destroyed) return;
+        const chunks = this.held!;
+        this.held = undefined;
+        let more = true;
+        for (const chunk of chunks) more = this.push(chunk);
+        if (this.sourceEnded) return this.end();
+        this.wantsMore = more;
+        if (more) this.onWantMore();
       },
-      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+      (error: unknown) => {
+        this.deciding = false;
+        this.destroy(error instanceof Error ? error : new Error(String(error)));
+      },
     );
   }
 }

@@ -85,6 +85,30 @@ describe('raw-body uploads', () => {
     expect((await sendRaw(handler, Buffer.from('x'), { 'content-type': 'text/plain' })).error).toMatchObject({ code: 'FILENAME_REQUIRED', status: 400 });
   });
 
+  it('accepts PUT and POST, and refuses any other method with 405 before reading', async () => {
+    const { handler, storage } = memoryHandler({ rawUpload: true });
+    for (const method of ['PUT', 'post']) {
+      const result = await handler.handle({ headers: { 'content-type': 'text/plain' }, body: Readable.from([Buffer.from('hi')]), method, filename: 'a.txt' });
+      expect(result.files['file']![0]!.size).toBe(2);
+    }
+    const refused = await handler
+      .handle({ headers: { 'content-type': 'text/plain' }, body: Readable.from([Buffer.from('hi')]), method: 'PATCH', filename: 'a.txt' })
+      .catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'METHOD_NOT_ALLOWED', status: 405 });
+    expect(storage.keys()).toHaveLength(2);
+  });
+
+  it('emits the same events as a multipart upload: loadstart, progress, load, loadend', async () => {
+    const { handler } = memoryHandler({ rawUpload: true, progress: { chunks: 1 } });
+    const names: string[] = [];
+    await handler.handle({ headers: { 'content-type': 'text/plain' }, body: Readable.from([Buffer.from('ab'), Buffer.from('cd')]), filename: 'a.txt', onEvent: (event) => names.push(event.type) });
+    expect(names[0]).toBe('loadstart');
+    expect(names.at(-1)).toBe('loadend');
+    expect(names.filter((name) => name === 'progress').length).toBeGreaterThanOrEqual(2);
+    expect(names.filter((name) => name === 'load')).toHaveLength(1);
+    expect(names.indexOf('load')).toBeLessThan(names.indexOf('loadend'));
+  });
+
   it('is refused with 415 when not configured', async () => {
     const { handler } = memoryHandler();
     expect((await sendRaw(handler, Buffer.from('x'), { 'content-type': 'text/plain', 'x-file-name': 'a.txt' })).error?.code).toBe('UNSUPPORTED_MEDIA_TYPE');
