@@ -36,6 +36,15 @@ afterAll(async () => {
 describe('radosgw killed mid-upload', () => {
   it('fails with STORAGE_UNAVAILABLE 503, keeps retrying the abort until radosgw is back, and leaves nothing', async () => {
     const commands = recordCommands(client);
+    const failedAborts = { count: 0 };
+    client.middlewareStack.add(
+      (next, context) => (args) =>
+        next(args).catch((error: unknown) => {
+          if (context.commandName === 'AbortMultipartUploadCommand') failedAborts.count += 1;
+          throw error;
+        }),
+      { step: 'initialize', name: 'sluiceTestFailedAborts' },
+    );
     const storage = s3Storage({ bucket: space.bucket, client, abortRetryMs: 30_000 });
     const handler = createUploadHandler({ storage, key: keyUnder(space.prefix) });
     // ~30 MiB paced over ~2.5 s, so parts are still going up when radosgw dies.
@@ -44,8 +53,15 @@ describe('radosgw killed mid-upload', () => {
 
     await killRadosgw(cluster.dir);
     const killedAt = Date.now();
-    // Down for ~1.5 s: longer than the SDK's own retries, shorter than the driver's abort retries.
-    const restarted = new Promise((resolve) => setTimeout(resolve, 1500)).then(() => restartRadosgw(cluster));
+    // Down for at least 1.5 s, and until one whole AbortMultipartUpload (the SDK's
+    // own retries included) has failed: on a loaded machine the SDK's retries of
+    // the dying UploadPart alone can outlast a fixed outage, and then the first
+    // abort would simply succeed and prove nothing about retrying it.
+    const restarted = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      while (failedAborts.count === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      await restartRadosgw(cluster);
+    })();
     const { error } = await pending;
     await restarted;
     expect(error).toMatchObject({ code: 'STORAGE_UNAVAILABLE', status: 503 });
