@@ -2,9 +2,14 @@ import type { UploadLimits } from '../options/limits.js';
 import { createBusboyParser } from './busboy-parser.js';
 import { createFastifyBusboyParser } from './fastify-busboy-parser.js';
 import type { PartParser, PartParserEvents } from './part-parser.js';
+import { createSluiceParser } from './sluice-parser.js';
 
-/** The multipart parsers Sluice can run on. */
-export const PARSER_ENGINES = ['busboy', 'fastify-busboy'] as const;
+/**
+ * The multipart parsers Sluice can run on. `'sluice'` is Sluice's own
+ * (src/parser/multipart/): a linear `Buffer#indexOf` delimiter search and
+ * zero-copy file slices, answering like the busboy engine at the seam.
+ */
+export const PARSER_ENGINES = ['busboy', 'fastify-busboy', 'sluice'] as const;
 
 /** One of {@link PARSER_ENGINES}. */
 export type ParserEngine = (typeof PARSER_ENGINES)[number];
@@ -22,5 +27,12 @@ export const DEFAULT_PARSER_ENGINE: ParserEngine = 'busboy';
 
 /** Creates a multipart/urlencoded parser of the chosen engine behind the {@link PartParser} seam. */
 export function createPartParser(engine: ParserEngine, contentType: string, limits: UploadLimits, events: PartParserEvents): PartParser {
-  return engine === 'fastify-busboy' ? createFastifyBusboyParser(contentType, limits, events) : createBusboyParser(contentType, limits, events);
+  switch (engine) {
+    case 'fastify-busboy':
+      return createFastifyBusboyParser(contentType, limits, events);
+    case 'sluice':
+      return createSluiceParser(contentType, limits, events);
+    default:
+      return createBusboyParser(contentType, limits, events);
+  }
 }

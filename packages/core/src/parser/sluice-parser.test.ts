@@ -1,0 +1,461 @@
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS, type UploadLimits } from '../options/limits.js';
+import { buildMultipart, chunked, type TestPart } from '../testing/multipart-body.js';
+import { createBusboyParser } from './busboy-parser.js';
+import type { ParserLimit, PartParser, PartParserEvents } from './part-parser.js';
+import { createSluiceParser } from './sluice-parser.js';
+
+type CreateParser = (contentType: string, limits: UploadLimits, events: PartParserEvents) => PartParser;
+
+type Seen =
+  | { type: 'file'; field: string; filename: string | undefined; mimeType: string; content: string }
+  | { type: 'field'; name: string; value: string; refused: boolean };
+
+/** What a parser reported for one body, normalised the way the engine reads it. */
+interface Outcome {
+  end: 'finish' | 'error' | `limit:${ParserLimit}` | 'hang';
+  seen: Seen[];
+  pausedWrites: number;
+}
+
+/**
+ * Drives a parser the way the engine does (the same driver as
+ * fastify-busboy-parser.test.ts): writes with backpressure, stops at the
+ * first limit or error (destroying the parser), and judges a field's size by
+ * the engine's own rule.
+ */
+function parse(create: CreateParser, contentType: string, chunks: readonly Buffer[], limits: Partial<UploadLimits> = {}, fileDelayMs = 0): Promise<Outcome> {
+  const resolved = { ...DEFAULT_LIMITS, ...limits };
+  const seen: Seen[] = [];
+  const pending: Array<Promise<void>> = [];
+  let pausedWrites = 0;
+  return new Promise<Outcome>((resolve) => {
+    let done = false;
+    let parser: PartParser | undefined;
+    const finish = (end: Outcome['end']): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (end !== 'finish') parser?.destroy();
+      void Promise.all(pending).then(() => resolve({ end, seen, pausedWrites }));
+    };
+    const timer = setTimeout(() => finish('hang'), 3000);
+    parser = create(contentType, resolved, {
+      onFile(stream, info) {
+        const entry: Seen = { type: 'file', field: info.field, filename: info.filename, mimeType: info.mimeType, content: '' };
+        seen.push(entry);
+        const parts: Buffer[] = [];
+        pending.push(
+          new Promise<void>((resolveFile) => {
+            stream.on('data', (chunk: Buffer) => {
+              parts.push(chunk);
+              if (fileDelayMs > 0) {
+                stream.pause();
+                setTimeout(() => stream.resume(), fileDelayMs);
+              }
+            });
+            stream.on('end', () => {
+              entry.content = Buffer.concat(parts).toString('latin1');
+              resolveFile();
+            });
+            stream.on('close', () => resolveFile());
+          }),
+        );
+      },
+      onField(name, value, info) {
+        const refused = info.valueTruncated || Buffer.byteLength(value) > resolved.fieldSize;
+        seen.push({ type: 'field', name, value: refused ? '' : value, refused });
+      },
+      onLimit: (limit) => finish(`limit:${limit}`),
+      onError: () => finish('error'),
+      onFinish: () => finish('finish'),
+    });
+    const p = parser;
+    let drained: (() => void) | undefined;
+    p.onDrain(() => {
+      const wake = drained;
+      drained = undefined;
+      wake?.();
+    });
+    void (async () => {
+      for (const chunk of chunks) {
+        if (done) return;
+        if (!p.write(chunk)) {
+          pausedWrites += 1;
+          await new Promise<void>((wake) => {
+            drained = wake;
+            const poll = setInterval(() => {
+              if (!done && drained) return;
+              clearInterval(poll);
+              wake();
+            }, 5);
+          });
+        }
+      }
+      if (!done) p.end();
+    })();
+  });
+}
+
+/** Runs `chunks` through both engines and returns [busboy, sluice]. */
+async function both(contentType: string, chunks: readonly Buffer[], limits: Partial<UploadLimits> = {}, fileDelayMs = 0): Promise<[Outcome, Outcome]> {
+  const a = await parse(createBusboyParser, contentType, chunks, limits, fileDelayMs);
+  const b = await parse(createSluiceParser, contentType, chunks, limits, fileDelayMs);
+  return [a, b];
+}
+
+const CHUNKINGS: Array<[string, (body: Buffer) => Buffer[]]> = [
+  ['one chunk', (body) => [body]],
+  ['1-byte chunks', (body) => chunked(body, 1)],
+  ['7-byte chunks', (body) => chunked(body, 7)],
+];
+
+const BOUNDARY = '----WebKitFormBoundaryAbCdEf0123456789';
+const TYPE = `multipart/form-data; boundary=${BOUNDARY}`;
+const nearBoundary = Buffer.from(Array.from({ length: 40 }, (_, i) => `\r\n--${BOUNDARY.slice(0, i % BOUNDARY.length)}x`).join(''));
+
+const BODIES: Array<[string, TestPart[]]> = [
+  ['a field and a file', [{ name: 'title', value: 'hello' }, { name: 'doc', filename: 'a.txt', content: 'file body', contentType: 'text/plain' }]],
+  ['UTF-8 filename and field value', [{ name: 'nom', value: 'naïve – 日本' }, { name: 'f', filename: 'résumé 日本語.pdf', content: 'x', contentType: 'application/pdf' }]],
+  ['a Windows path as filename (basename kept)', [{ name: 'f', filename: 'C:\\Users\\me\\photo.jpg', content: 'jpg' }]],
+  ['an empty file and an empty field', [{ name: 'e', value: '' }, { name: 'f', filename: 'empty.bin', content: Buffer.alloc(0) }]],
+  ['near-boundary bytes inside a file', [{ name: 'f', filename: 'tricky.bin', content: nearBoundary }]],
+  ['binary file, several files in one field', [{ name: 'f', filename: '1.bin', content: randomBytes(3000) }, { name: 'f', filename: '2.bin', content: randomBytes(10) }]],
+  ['an empty file input as browsers send it (filename="")', [{ name: 'pick', filename: '', content: Buffer.alloc(0) }]],
+  ['filename="" on a text/plain part (a field in busboy)', [{ name: 't', filename: '', content: 'text', contentType: 'text/plain' }]],
+  ['a quoted filename with escaped quotes', [{ name: 'f', filename: 'say "hi".txt', content: 'q' }]],
+  ['a latin1 field (charset parameter)', [{ name: 'l', value: 'caf\u00e9', contentType: 'text/plain; charset=ISO-8859-1' }]],
+  ['a field whose value looks like a header block', [{ name: 'h', value: 'Content-Disposition: form-data; name="x"\r\n\r\nnot a part' }]],
+  // Valid content may hold `--boundary` when no CRLF precedes it, and any proper prefix of the delimiter.
+  ['boundary prefixes and a dash-boundary not after CRLF inside a file', [{ name: 'f', filename: 'p.bin', content: `\r\n--${BOUNDARY.slice(0, -1)}\r\n\r\n--${BOUNDARY.slice(0, -1)}x--${BOUNDARY}--\r` }]],
+];
+
+const header = (lines: string, body = 'x'): Buffer => Buffer.from(`--${BOUNDARY}\r\n${lines}\r\n\r\n${body}\r\n--${BOUNDARY}--\r\n`);
+
+describe('sluice engine gives the same parts as the busboy engine', () => {
+  for (const [title, parts] of BODIES) {
+    for (const [how, split] of CHUNKINGS) {
+      it(`${title} (${how})`, async () => {
+        const { body, contentType } = buildMultipart(parts, BOUNDARY);
+        const [a, b] = await both(contentType, split(body));
+        expect(a.end).toBe('finish');
+        expect(b).toEqual({ ...a, pausedWrites: b.pausedWrites });
+      });
+    }
+  }
+
+  it('an application/octet-stream part without a filename is a file; a file without Content-Type is text/plain (busboy 1.6)', async () => {
+    const { body, contentType } = buildMultipart([{ name: 'blob', value: 'raw', contentType: 'application/octet-stream' }], BOUNDARY);
+    const [a, b] = await both(contentType, [body]);
+    expect(a.seen).toEqual([{ type: 'file', field: 'blob', filename: undefined, mimeType: 'application/octet-stream', content: 'raw' }]);
+    expect(b.seen).toEqual(a.seen);
+    const [c, d] = await both(TYPE, [header('Content-Disposition: form-data; name="f"; filename="a.bin"')]);
+    expect(c.seen).toEqual([{ type: 'file', field: 'f', filename: 'a.bin', mimeType: 'text/plain', content: 'x' }]);
+    expect(d.seen).toEqual(c.seen);
+  });
+
+  it('filename* wins over filename, and the parsing details agree (unparseable Content-Type, repeated parameters, nameless part)', async () => {
+    const headers = [
+      `Content-Disposition: form-data; name="f"; filename="safe.txt"; filename*=UTF-8''..%2F..%2Fevil.php\r\nContent-Type: text/plain`,
+      'Content-Disposition: form-data; name="f"; filename="a.txt"\r\nContent-Type: not a type',
+      'Content-Disposition: form-data; name="first"; name="second"',
+      'Content-Disposition: form-data; filename="nameless.txt"',
+      'Content-Disposition: FORM-DATA; NAME=bare; FILENAME=tok.en\r\ncontent-type: Image/PNG; q=1',
+    ];
+    for (const lines of headers) {
+      const [a, b] = await both(TYPE, [header(lines)]);
+      expect(a.end).toBe('finish');
+      expect(b).toEqual({ ...a, pausedWrites: b.pausedWrites });
+    }
+  });
+
+  const REFUSED_PARTS: Array<[string, Buffer]> = [
+    ['no Content-Disposition', header('Content-Type: text/plain')],
+    ['a Content-Disposition folded onto a second line', header('Content-Disposition: form-data; name="f"\r\n filename="a.txt"')],
+    ['two Content-Disposition headers', header('Content-Disposition: form-data; name="f"; filename="a.txt"\r\nContent-Disposition: form-data; name="f"; filename="a.php"')],
+    ['a disposition that is attachment, not form-data', header('Content-Disposition: attachment; name="f"; filename="a.txt"')],
+    ['an unparseable disposition', header('Content-Disposition: form-data; name="f" filename="a.txt"')],
+    ['a NUL byte in the header', header('Content-Disposition: form-data; name="f"; filename="evil.php\0.png"')],
+    ['a header block over 16 KiB', header(`Content-Disposition: form-data; name="f"\r\nX-Big: ${'b'.repeat(17 * 1024)}`)],
+    ['bare LF line endings', Buffer.from(`--${BOUNDARY}\nContent-Disposition: form-data; name="a"\n\nv\n--${BOUNDARY}--\n`)],
+    ['an empty header block', header('')],
+  ];
+  for (const [title, body] of REFUSED_PARTS) {
+    it(`a part with ${title} is refused by both, never skipped silently`, async () => {
+      for (const [, split] of CHUNKINGS) {
+        const [a, b] = await both(TYPE, split(body));
+        expect(a.end).toBe('error');
+        expect(b.end).toBe('error');
+        expect(b.seen).toEqual([]);
+      }
+    });
+  }
+
+  it('headerPairs: exactly the limit of header lines is accepted, one more is refused', async () => {
+    const exact = header('Content-Disposition: form-data; name="a"\r\nX-One: 1\r\nX-Two: 2');
+    const over = header('Content-Disposition: form-data; name="a"\r\nX-One: 1\r\nX-Two: 2\r\nX-Three: 3');
+    const [a, b] = await both(TYPE, [exact], { headerPairs: 3 });
+    expect(a.end).toBe('finish');
+    expect(b).toEqual({ ...a, pausedWrites: b.pausedWrites });
+    const [c, d] = await both(TYPE, [over], { headerPairs: 3 });
+    expect(c.end).toBe('limit:headerPairs');
+    expect(d.end).toBe('limit:headerPairs');
+  });
+
+  it('a plain-text epilogue is ignored, in the same chunk or a later one; the delimiter in it is refused', async () => {
+    const { body, contentType } = buildMultipart([{ name: 'a', value: 'v' }], BOUNDARY);
+    for (const chunks of [[Buffer.concat([body, Buffer.from('a note for MIME readers')])], [body, Buffer.from('a note for MIME readers')]]) {
+      expect(await parse(createSluiceParser, contentType, chunks)).toMatchObject({ end: 'finish', seen: [{ name: 'a', value: 'v' }] });
+    }
+    for (const chunks of [[Buffer.concat([body, body])], [body, body], chunked(Buffer.concat([body, body]), 5)]) {
+      expect((await parse(createSluiceParser, contentType, chunks)).end).toBe('error');
+    }
+  });
+
+  it('fastify/busboy#121: a header block that never completes is an error, never a hang', async () => {
+    const body = Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="a"\r\n\r\nx\r\n--${BOUNDARY}\r\nContent-Disposition: form-data; name="b"\r\n--${BOUNDARY}--\r\n`);
+    for (const [, split] of CHUNKINGS) expect((await parse(createSluiceParser, TYPE, split(body))).end).toBe('error');
+  });
+
+  it('backpressure: a slow file consumer pauses the writer, and every byte arrives', async () => {
+    const content = randomBytes(256 * 1024);
+    const { body, contentType } = buildMultipart([{ name: 'f', filename: 'big.bin', content }], BOUNDARY);
+    const [a, b] = await both(contentType, chunked(body, 64 * 1024), {}, 2);
+    for (const outcome of [a, b]) {
+      expect(outcome.end).toBe('finish');
+      expect(outcome.pausedWrites).toBeGreaterThan(0);
+      expect(outcome.seen[0]).toMatchObject({ type: 'file', content: content.toString('latin1') });
+    }
+  });
+
+  it('backpressure: a file that ends in the same write that filled it still drains the writer', async () => {
+    // Many small files in one chunk, each read slowly: every one refuses a push and ends at once.
+    const parts = Array.from({ length: 8 }, (_, i) => ({ name: 'f', filename: `${i}.bin`, content: randomBytes(40_000) }));
+    const { body, contentType } = buildMultipart(parts, BOUNDARY);
+    const outcome = await parse(createSluiceParser, contentType, [body, Buffer.from('epilogue')], {}, 2);
+    expect(outcome.end).toBe('finish');
+    expect(outcome.seen.map((seen) => (seen.type === 'file' ? seen.content.length : 0))).toEqual(parts.map(() => 40_000));
+  });
+});
+
+describe('sluice engine on malformed bodies: an error wherever busboy has one', () => {
+  const B = 'FzB';
+  const type = `multipart/form-data; boundary=${B}`;
+  const fuzz = (): Buffer => {
+    const valid = buildMultipart([{ name: 'title', value: 't' }, { name: 'f', filename: 'a.bin', content: 'abc' }, { name: 'g', filename: 'b.txt', content: 'second' }], B).body;
+    valid[valid.length - `\r\n--${B}--\r\n`.length] = 0;
+    return Buffer.concat([Buffer.from(`\r\n--${B}--`), valid]);
+  };
+  const cases: Array<[string, () => Buffer]> = [
+    ['a body that ends mid-file', () => Buffer.from(`--${B}\r\nContent-Disposition: form-data; name="f"; filename="a.txt"\r\n\r\nhalf a fi`)],
+    ['a closing boundary cut short', () => Buffer.from(`--${B}\r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n--${B}-`)],
+    ['an empty body', () => Buffer.alloc(0)],
+    ['a body whose boundary differs from the header', () => Buffer.from(`--Other\r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n--Other--\r\n`)],
+    ['a body using a prefix of the boundary', () => Buffer.from(`--F\r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n--F--\r\n`)],
+    ['a part header starting with a space (dicer CVE-2022-24434)', () => Buffer.from(`--${B}\r\n Content-Disposition: form-data; name="a"\r\n\r\nv\r\n--${B}--\r\n`)],
+    ['a closing boundary first, then a broken body (busboy 1.6 hang found by fuzzing)', fuzz],
+  ];
+  for (const [title, make] of cases) {
+    for (const [how, split] of CHUNKINGS) {
+      it(`${title} (${how})`, async () => {
+        const body = make();
+        const outcome = await parse(createSluiceParser, type, body.length ? split(body) : []);
+        expect(outcome.end).toBe('error');
+        expect(outcome.seen.filter((part) => part.type === 'file' && part.content !== '')).toEqual([]);
+      });
+    }
+  }
+
+  it('at the end of a body cut mid-file: onError first, then the open file stream is destroyed with that error', async () => {
+    const order: string[] = [];
+    const parser = createSluiceParser(type, DEFAULT_LIMITS, {
+      onFile(stream) {
+        stream.on('error', (error) => order.push(`stream error: ${error.message}`));
+        stream.resume();
+      },
+      onField: () => {},
+      onLimit: () => order.push('limit'),
+      onError: (error) => order.push(`onError: ${error.message}`),
+      onFinish: () => order.push('finish'),
+    });
+    parser.write(Buffer.from(`--${B}\r\nContent-Disposition: form-data; name="f"; filename="a.txt"\r\n\r\nhalf a fi`));
+    parser.end();
+    await new Promise((resolve) => setImmediate(resolve));
+    // The stream's own listener reports it a second time (the engine ignores it).
+    expect(order).toEqual(['onError: Unexpected end of form', 'onError: Unexpected end of form', 'stream error: Unexpected end of form']);
+  });
+});
+
+describe('sluice engine: exactly the limit is accepted, one more is refused', () => {
+  const file = (i: number): TestPart => ({ name: 'f', filename: `${i}.bin`, content: 'x' });
+  const field = (i: number): TestPart => ({ name: `k${i}`, value: 'v' });
+  const cases: Array<{ limit: keyof UploadLimits; n: number; at: (n: number) => TestPart[]; refusedAs: Outcome['end'] | 'refused-field' }> = [
+    { limit: 'files', n: 3, at: (n) => Array.from({ length: n }, (_, i) => file(i)), refusedAs: 'limit:files' },
+    { limit: 'fields', n: 5, at: (n) => Array.from({ length: n }, (_, i) => field(i)), refusedAs: 'limit:fields' },
+    { limit: 'parts', n: 4, at: (n) => [...Array.from({ length: n - 1 }, (_, i) => field(i)), file(0)], refusedAs: 'limit:parts' },
+    { limit: 'fieldSize', n: 100, at: (n) => [{ name: 'big', value: 'é'.repeat(n / 2) }], refusedAs: 'refused-field' },
+  ];
+  for (const { limit, n, at, refusedAs } of cases) {
+    for (const [how, split] of CHUNKINGS) {
+      it(`${limit} = ${n}: ${n} accepted, ${n + 1} refused, as with busboy (${how})`, async () => {
+        const exact = buildMultipart(at(n), BOUNDARY);
+        const over = buildMultipart(limit === 'fieldSize' ? [{ name: 'big', value: 'é'.repeat(n / 2) + 'x' }] : at(n + 1), BOUNDARY);
+        const [a, b] = await both(exact.contentType, split(exact.body), { [limit]: n });
+        expect(a.end).toBe('finish');
+        expect(b).toEqual({ ...a, pausedWrites: b.pausedWrites });
+        const [c, d] = await both(over.contentType, split(over.body), { [limit]: n });
+        if (refusedAs === 'refused-field') {
+          expect(c.seen).toEqual([{ type: 'field', name: 'big', value: '', refused: true }]);
+          expect(d.seen).toEqual(c.seen);
+        } else {
+          expect(c.end).toBe(refusedAs);
+          expect(d.end).toBe(refusedAs);
+        }
+      });
+    }
+  }
+
+  it('a field longer than fieldSize keeps only fieldSize + 1 bytes in memory and is flagged', async () => {
+    const seen: Array<{ value: string; valueTruncated: boolean; nameTruncated: boolean }> = [];
+    const { body, contentType } = buildMultipart([{ name: 'n'.repeat(11), value: 'v'.repeat(100_000) }], BOUNDARY);
+    const parser = createSluiceParser(contentType, { ...DEFAULT_LIMITS, fieldSize: 10, fieldNameSize: 10 }, {
+      onFile: () => {},
+      onField: (_name, value, info) => seen.push({ value, ...info }),
+      onLimit: () => {},
+      onError: () => {},
+      onFinish: () => {},
+    });
+    parser.write(body);
+    parser.end();
+    expect(seen).toEqual([{ value: 'v'.repeat(11), valueTruncated: true, nameTruncated: true }]);
+  });
+
+  it('urlencoded bodies go to the busboy engine (same fields, same limits)', async () => {
+    const typeUrl = 'application/x-www-form-urlencoded';
+    const body = Buffer.from('name=J%C3%BCrgen+M&empty=&flag&x=1%262');
+    for (const [, split] of CHUNKINGS) {
+      const [a, b] = await both(typeUrl, split(body));
+      expect(a.end).toBe('finish');
+      expect(b).toEqual({ ...a, pausedWrites: b.pausedWrites });
+    }
+    expect(await parse(createSluiceParser, typeUrl, [Buffer.from('a=1&b=2&')], { fields: 2 })).toMatchObject({ end: 'finish' });
+    expect((await parse(createSluiceParser, typeUrl, [Buffer.from('a=1&b=2&c=3')], { fields: 2 })).end).toBe('limit:fields');
+  });
+});
+
+describe('sluice engine at the seam', () => {
+  const events = (over: Partial<PartParserEvents> = {}): PartParserEvents => ({ onFile: () => {}, onField: () => {}, onLimit: () => {}, onError: () => {}, onFinish: () => {}, ...over });
+
+  it('file bytes are slices of the written chunk (zero copy), except bytes that straddled two chunks', async () => {
+    const content = randomBytes(50_000);
+    const { body, contentType } = buildMultipart([{ name: 'f', filename: 'a.bin', content }], BOUNDARY);
+    const received: Buffer[] = [];
+    const parser = createSluiceParser(contentType, DEFAULT_LIMITS, events({ onFile: (stream) => void stream.on('data', (data: Buffer) => received.push(data)) }));
+    parser.write(body);
+    parser.end();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(Buffer.concat(received).equals(content)).toBe(true);
+    for (const data of received) expect(data.buffer).toBe(body.buffer);
+  });
+
+  it('destroy mid-file ends the file stream (no stream left open), and later writes are ignored', async () => {
+    const { body, contentType } = buildMultipart([{ name: 'f', filename: 'a.bin', content: randomBytes(100_000) }], BOUNDARY);
+    let stream: Readable | undefined;
+    const parser = createSluiceParser(contentType, DEFAULT_LIMITS, events({ onFile: (s) => void (stream = s).once('data', () => parser.destroy()).resume() }));
+    const closed = new Promise<boolean>((resolve) => {
+      parser.write(body.subarray(0, 40_000));
+      stream!.on('close', () => resolve(true));
+      setTimeout(() => resolve(false), 2000);
+    });
+    expect(await closed).toBe(true);
+    expect(stream!.destroyed).toBe(true);
+    parser.destroy();
+    expect(parser.write(body.subarray(40_000))).toBe(true);
+    parser.end();
+  });
+
+  it('destroy from inside onFile stops at once: no more events', async () => {
+    const { body, contentType } = buildMultipart([{ name: 'a', filename: 'a.bin', content: 'x' }, { name: 'b', value: 'y' }], BOUNDARY);
+    const seen: string[] = [];
+    const parser = createSluiceParser(contentType, DEFAULT_LIMITS, {
+      onFile: (stream) => {
+        stream.on('error', () => {});
+        seen.push('file');
+        parser.destroy();
+      },
+      onField: () => seen.push('field'),
+      onLimit: () => seen.push('limit'),
+      onError: () => {},
+      onFinish: () => seen.push('finish'),
+    });
+    parser.write(body);
+    parser.end();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual(['file']);
+  });
+
+  it('never throws out of write() or end(), even when an event handler throws', () => {
+    const { body, contentType } = buildMultipart([{ name: 'a', value: 'v' }], BOUNDARY);
+    const errors: Error[] = [];
+    const parser = createSluiceParser(contentType, DEFAULT_LIMITS, events({ onField: () => { throw new Error('handler bug'); }, onError: (error) => void errors.push(error), onFinish: () => { throw new Error('finish bug'); } }));
+    expect(() => parser.write(body)).not.toThrow();
+    expect(() => parser.end()).not.toThrow();
+    expect(errors.map((error) => error.message)).toEqual(['handler bug']);
+  });
+
+  it('finishes once, at end() after the close delimiter', () => {
+    const { body, contentType } = buildMultipart([{ name: 'a', value: 'v' }], BOUNDARY);
+    let finished = 0;
+    const parser = createSluiceParser(contentType, DEFAULT_LIMITS, events({ onFinish: () => void finished++ }));
+    parser.write(body);
+    expect(finished).toBe(0);
+    parser.end();
+    parser.end();
+    expect(finished).toBe(1);
+  });
+});
+
+describe('sluice engine against busboy on mutated bodies (property)', () => {
+  const B = 'PropBoundary7MA4';
+  const base = buildMultipart(
+    [
+      { name: 'title', value: 'fuzz' },
+      { name: 'f', filename: 'a.bin', content: randomBytes(300) },
+      { name: 'g', filename: 'b.txt', content: 'second file', contentType: 'text/plain' },
+    ],
+    B,
+  ).body;
+  const inserts = ['', '\r', '\n', '\r\n', '-', ' ', 'x', '\0', `\r\n--${B}`, `\r\n--${B}--`, `\r\n--${B}\r\n`, 'Content-Disposition: form-data; name="z"\r\n', 'Content-Type: text/plain\r\n', '\r\n\r\n'];
+  const mutation = fc.record({ at: fc.nat({ max: base.length }), insert: fc.constantFrom(...inserts), cut: fc.nat({ max: 3 }) });
+
+  it('any split parses like the unsplit body; where busboy finishes on the unsplit body, sluice finishes with the same parts or refuses it', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(mutation, { maxLength: 3 }), fc.array(fc.integer({ min: 1, max: 400 }), { maxLength: 5 }), async (mutations, sizes) => {
+        let body = base;
+        for (const { at, insert, cut } of mutations) body = Buffer.concat([body.subarray(0, at), Buffer.from(insert), body.subarray(Math.min(body.length, at + cut))]);
+        const chunks: Buffer[] = [];
+        for (let offset = 0, i = 0; offset < body.length; i++) {
+          const size = sizes.length ? sizes[i % sizes.length]! : body.length;
+          chunks.push(body.subarray(offset, offset + size));
+          offset += size;
+        }
+        const type = `multipart/form-data; boundary=${B}`;
+        const whole = await parse(createSluiceParser, type, [body]);
+        const split = await parse(createSluiceParser, type, chunks);
+        expect(whole.end).not.toBe('hang');
+        expect({ ...split, pausedWrites: 0 }).toEqual({ ...whole, pausedWrites: 0 });
+        const reference = await parse(createBusboyParser, type, [body]);
+        if (whole.end === 'finish') {
+          // Sluice never accepts what the busboy engine refuses...
+          expect(reference.end).toBe('finish');
+          // ...and what both accept, they read the same (transport padding aside, which busboy drops with its part).
+          if (!/--PropBoundary7MA4[ \t]/.test(body.toString('latin1'))) expect(whole.seen).toEqual(reference.seen);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  }, 120_000);
+});
