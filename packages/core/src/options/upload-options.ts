@@ -54,9 +54,10 @@ export interface UploadOptions<Request = unknown> {
   /** Accept `application/x-www-form-urlencoded` bodies (fields only). Default true. */
   urlencoded?: boolean;
   /**
-   * The multipart parser: `busboy` (default) or `fastify-busboy`. Both enforce
-   * the same limits with the same codes; see docs/performance-analysis.md for
-   * how they differ in speed.
+   * The multipart parser: `sluice` (default, Sluice's own), `busboy` or
+   * `fastify-busboy`. All enforce the same limits with the same codes; see
+   * docs/benchmarks.md for how they differ in speed. Urlencoded bodies are
+   * parsed by busboy under every engine but `fastify-busboy`.
    */
   parser?: ParserEngine;
   /** Accept raw-body uploads; off by default. */

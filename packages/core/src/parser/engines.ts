@@ -15,15 +15,17 @@ export const PARSER_ENGINES = ['busboy', 'fastify-busboy', 'sluice'] as const;
 export type ParserEngine = (typeof PARSER_ENGINES)[number];
 
 /**
- * The default engine: busboy. Measured here, @fastify/busboy is ~19x faster
- * on an attacker-chosen body and ~1.26x over HTTP, but ~0.5x on forms of many
- * small fields, and the hostile-input suite still finds six classes where it
- * answers differently (part header over 16 KiB, NUL in a part header,
- * `filename*` precedence ...). It passes every engine test and is one option
- * away (`parser: 'fastify-busboy'`); making it the default waits on those six.
- * Numbers: docs/benchmarks.md and docs/performance-analysis.md.
+ * The default engine: Sluice's own parser, chosen by measurement
+ * (docs/benchmarks.md, "Which parser under the engine?"). Its delimiter
+ * search is `Buffer#indexOf`, so no body shape an attacker picks slows it
+ * down (busboy's Boyer-Moore-Horspool search drops ~20-100x on a body of the
+ * boundary's next-to-last byte), and it hands file bytes on as slices of the
+ * socket's chunks without copying. It answers like the busboy engine at the
+ * seam, or stricter (RFC 2046/7578), and passes the same engine and
+ * hostile-input suites; busboy (the engine Sluice was specified with) and
+ * @fastify/busboy stay one option away and are tested on every run.
  */
-export const DEFAULT_PARSER_ENGINE: ParserEngine = 'busboy';
+export const DEFAULT_PARSER_ENGINE: ParserEngine = 'sluice';
 
 /** Creates a multipart/urlencoded parser of the chosen engine behind the {@link PartParser} seam. */
 export function createPartParser(engine: ParserEngine, contentType: string, limits: UploadLimits, events: PartParserEvents): PartParser {

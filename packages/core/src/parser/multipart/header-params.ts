@@ -24,8 +24,9 @@ export interface ParameterSyntax {
 
 /**
  * Reads the `; name=value` list of a header value from index `start` into
- * `params` (names lowercased; the first of a repeated name wins). Returns
- * false on any syntax error, and then the whole header is malformed.
+ * `params` (names lowercased). Returns false on any syntax error, and then
+ * the whole header is malformed; so is a Content-Disposition that repeats a
+ * parameter (in a Content-Type the first of a repeated name wins).
  *
  * This is busboy 1.6's parameter grammar, ported rule for rule (its
  * parseDispositionParams / parseContentTypeParams), because a header that
@@ -72,7 +73,14 @@ export function parseParameters(value: string, start: number, params: Map<string
     }
 
     const key = name.toLowerCase();
-    if (!params.has(key)) params.set(key, parsed);
+    if (params.has(key)) {
+      // RFC 6266 §4.1: a repeated parameter makes the disposition invalid. A
+      // part with `filename="a.txt"; filename="a.php"` is read differently by
+      // first-wins and last-wins parsers (a proxy, a scanner), so refuse it.
+      if (syntax.disposition) return false;
+      continue;
+    }
+    params.set(key, parsed);
   }
   return true;
 }

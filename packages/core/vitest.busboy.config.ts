@@ -1,11 +1,11 @@
 import { defineProject } from 'vitest/config';
 
-/** The engine tests again, with Sluice's own multipart parser (see test/use-sluice-parser.ts). */
+/** The engine tests again, with busboy as the parser (see test/use-busboy.ts). */
 export default defineProject({
   test: {
-    name: 'core-sluice-parser',
+    name: 'core-busboy',
     include: ['test/handler/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
-    setupFiles: ['test/use-sluice-parser.ts'],
+    setupFiles: ['test/use-busboy.ts'],
     testTimeout: 20_000,
   },
 });

@@ -1,8 +1,0 @@
-import { vi } from 'vitest';
-
-// Runs the whole engine suite once more on Sluice's own parser: every test
-// that builds a handler without choosing a parser gets the 'sluice' engine.
-vi.mock('../src/parser/engines.js', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../src/parser/engines.js')>()),
-  DEFAULT_PARSER_ENGINE: 'sluice',
-}));
