@@ -3,6 +3,7 @@ export type ServerKind =
   | 'drain'
   | 'pipeline-disk'
   | 'sluice-discard'
+  | 'sluice-busboy-discard'
   | 'sluice-fastify-discard'
   | 'sluice-memory'
   | 'sluice-disk'
@@ -23,7 +24,8 @@ export const SERVER_INFO: Record<ServerKind, { label: string; countsBody?: boole
   drain: { label: 'drain only (ceiling)', countsBody: true },
   'pipeline-disk': { label: '`pipeline(req, createWriteStream)` (disk ceiling)', countsBody: true },
   'sluice-discard': { label: 'Express + Sluice → discard' },
-  'sluice-fastify-discard': { label: 'Express + Sluice (@fastify/busboy) → discard' },
+  'sluice-busboy-discard': { label: 'Express + Sluice (busboy engine) → discard' },
+  'sluice-fastify-discard': { label: 'Express + Sluice (@fastify/busboy engine) → discard' },
   'sluice-memory': { label: 'Express + Sluice → memory' },
   'sluice-disk': { label: 'Express + Sluice → disk' },
   'sluice-koa-discard': { label: 'Koa + Sluice → discard' },

@@ -98,6 +98,7 @@ async function interleaved(
 export const THROUGHPUT_KINDS: ServerKind[] = [
   'drain',
   'sluice-discard',
+  'sluice-busboy-discard',
   'sluice-fastify-discard',
   'sluice-koa-discard',
   'sluice-hono-discard',

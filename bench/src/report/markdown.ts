@@ -126,14 +126,15 @@ function parseSection(results: BenchResults, info: RunInfo): string {
   out.push('### Ratios (paired per round, 64 KiB chunks)', '');
   const ratioRows = SHAPES.map((shape) => [
     shape.title,
+    ratioCell(parseRatio(parse, shape.id, '64k', 'core', 'busboy')),
     ratioCell(parseRatio(parse, shape.id, '64k', 'core-busboy', 'busboy')),
     ratioCell(parseRatio(parse, shape.id, '64k', 'core-fastify-busboy', 'busboy')),
     ratioCell(parseRatio(parse, shape.id, '64k', 'fastify-busboy', 'busboy')),
-    ratioCell(parseRatio(parse, shape.id, '64k', 'core-busboy', 'indexof')),
+    ratioCell(parseRatio(parse, shape.id, '64k', 'core', 'indexof')),
     ratioCell(parseRatio(parse, shape.id, '64k', 'busboy', 'indexof')),
   ]);
   out.push(
-    table(['body', 'core (busboy) ÷ busboy', 'core (@fastify/busboy) ÷ busboy', '@fastify/busboy ÷ busboy', 'core (busboy) ÷ floor', 'busboy ÷ floor'], ratioRows),
+    table(['body', 'core (own parser) ÷ busboy', 'core (busboy) ÷ busboy', 'core (@fastify/busboy) ÷ busboy', '@fastify/busboy ÷ busboy', 'core (own parser) ÷ floor', 'busboy ÷ floor'], ratioRows),
     '',
   );
   return out.join('\n');
@@ -237,17 +238,27 @@ function defaultParserSection(results: BenchResults): string {
   if (parse) {
     for (const shape of SHAPES) {
       for (const chunking of CHUNKINGS) {
-        rows.push([`in memory: ${shape.title}, ${chunking.title}`, ratioCell(parseRatio(parse, shape.id, chunking.id, 'core-fastify-busboy', 'core-busboy'))]);
+        rows.push([
+          `in memory: ${shape.title}, ${chunking.title}`,
+          ratioCell(parseRatio(parse, shape.id, chunking.id, 'core', 'core-busboy')),
+          ratioCell(parseRatio(parse, shape.id, chunking.id, 'core-fastify-busboy', 'core-busboy')),
+        ]);
       }
     }
   }
-  if (http) rows.push([`over HTTP: one ${sizeName(http.fileBytes)} file, Express → discard`, ratioCell(httpRatio(http, 'sluice-fastify-discard', 'sluice-discard'))]);
+  if (http) {
+    rows.push([
+      `over HTTP: one ${sizeName(http.fileBytes)} file, Express → discard`,
+      ratioCell(httpRatio(http, 'sluice-discard', 'sluice-busboy-discard')),
+      ratioCell(httpRatio(http, 'sluice-fastify-discard', 'sluice-busboy-discard')),
+    ]);
+  }
   return [
-    '## busboy or @fastify/busboy under the engine?',
+    '## Which parser under the engine?',
     '',
-    'The same engine, on each parser (`packages/core/src/parser/fastify-busboy-parser.ts`): throughput of core (@fastify/busboy) ÷ core (busboy), paired per round. Above 1× favours @fastify/busboy.',
+    'The same engine on each parser engine (`packages/core/src/parser/`): throughput with Sluice\'s own parser (the default, `multipart/`) and with @fastify/busboy, each ÷ the same engine on busboy (the engine Sluice was specified with), paired per round. Above 1× beats busboy.',
     '',
-    table(['body', 'core (@fastify/busboy) ÷ core (busboy)'], rows),
+    table(['body', 'own parser ÷ busboy engine', '@fastify/busboy ÷ busboy engine'], rows),
     '',
   ].join('\n');
 }

@@ -3,7 +3,7 @@ import { MiB, pairedRatios, summarize, type Summary } from '../lib/stats.js';
 import type { Measurement } from '../http/bench-server.js';
 import type { ServerKind } from '../http/kinds.js';
 import type { HttpTable, MemoryResults } from '../http/section.js';
-import type { ParseContenderId } from '../parse/contenders.js';
+import { CORE_DEFAULT, type ParseContenderId } from '../parse/contenders.js';
 import type { Chunking, ParseResults } from '../parse/section.js';
 import type { S3Results } from '../s3/section.js';
 
@@ -93,7 +93,7 @@ export function judgeTargets(results: BenchResults): TargetRow[] {
     rows.push({ what: 'S3: Sluice vs multer + multer-s3', short: 'S3 ÷ multer-s3', target: '≥ 1×', measured: note, verdict: 'not measured' });
   }
 
-  rows.push(atLeast('In-memory core throughput, 64 MiB file (64 KiB chunks), vs the `indexOf` floor', 'core ÷ indexOf, 64 MiB', 0.5, parseRatio(parse, 'file-64m', '64k', 'core-busboy', 'indexof')));
+  rows.push(atLeast('In-memory core throughput, 64 MiB file (64 KiB chunks), vs the `indexOf` floor', 'core ÷ indexOf, 64 MiB', 0.5, parseRatio(parse, 'file-64m', '64k', CORE_DEFAULT, 'indexof')));
 
   // ≥ 1.0 × raw busboy on every body shape: judged on the worst shape.
   if (parse) {
@@ -101,7 +101,7 @@ export function judgeTargets(results: BenchResults): TargetRow[] {
     const below: string[] = [];
     for (const shape of SHAPES) {
       for (const chunking of ['64k', 'one'] as const) {
-        const ratio = parseRatio(parse, shape.id, chunking, 'core-busboy', 'busboy');
+        const ratio = parseRatio(parse, shape.id, chunking, CORE_DEFAULT, 'busboy');
         if (!ratio) continue;
         const name = `${shape.title}, ${chunking === '64k' ? '64 KiB chunks' : 'one chunk'}`;
         if (ratio.median < 1) below.push(`${name}: ${r2(ratio.median)}×`);
@@ -122,10 +122,10 @@ export function judgeTargets(results: BenchResults): TargetRow[] {
 
   // Worst body shape ≥ 0.5 × the plain 64 MiB shape (the core, 64 KiB chunks).
   if (parse) {
-    const plain = parseMbps(parse, 'file-64m', '64k', 'core-busboy');
+    const plain = parseMbps(parse, 'file-64m', '64k', CORE_DEFAULT);
     let worst: { title: string; ratio: Summary } | undefined;
     for (const shape of SHAPES.filter((s) => s.adversarial)) {
-      const adversarial = parseMbps(parse, shape.id, '64k', 'core-busboy');
+      const adversarial = parseMbps(parse, shape.id, '64k', CORE_DEFAULT);
       if (!adversarial.length || !plain.length) continue;
       const ratio = pairedRatios(adversarial, plain);
       if (!worst || ratio.median < worst.ratio.median) worst = { title: shape.title, ratio };
