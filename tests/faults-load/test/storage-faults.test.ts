@@ -170,7 +170,7 @@ describe('radosgw killed mid-upload (a dedicated throw-away cluster), then resta
     if (cluster) await stopLocalCluster(cluster.dir);
   });
 
-  it.each(['koa', 'express'] as const)(
+  it.each(['koa', 'express', 'hono'] as const)(
     '%s demo: 503 STORAGE_UNAVAILABLE once radosgw is back, the driver itself aborted the multipart upload and removed the completed sibling',
     async (name) => {
       const demo = await startInProcess(name, { ...s3Env(cluster, bucket), MAX_FILE_SIZE: '64MiB' });

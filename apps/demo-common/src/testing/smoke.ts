@@ -4,25 +4,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { MemoryStorage } from '@sluice/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Env } from '../config.js';
 import { prepareDemo, type DemoSetup, type RunningDemo } from '../setup.js';
 import { rawGet } from './demo-client.js';
+import { formWith, keysOf, postForm } from './forms.js';
+import { freshS3Bucket, runS3SmokeTests, type StartedDemo, type StorageKind } from './smoke-s3.js';
 
 /** Starts one demo app (its `startServer`). */
 export type StartDemo = (setup: DemoSetup) => Promise<RunningDemo>;
-
-async function postForm(url: string, form: FormData): Promise<{ status: number; json: any; headers: Headers }> {
-  const response = await fetch(`${url}/upload`, { method: 'POST', body: form });
-  return { status: response.status, json: await response.json(), headers: response.headers };
-}
-
-function formWith(files: Array<{ name: string; content: Buffer | string; type?: string }>, fields: Record<string, string> = {}): FormData {
-  const form = new FormData();
-  for (const [name, value] of Object.entries(fields)) form.append(name, value);
-  for (const file of files) form.append('file', new Blob([typeof file.content === 'string' ? file.content : new Uint8Array(file.content)], { type: file.type ?? 'application/octet-stream' }), file.name);
-  return form;
-}
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
@@ -49,31 +40,40 @@ export function runServerScript(appDir: string, env: Env, untilExitMs = 15_000):
 }
 
 /**
- * The demo behaviour every app must show over HTTP, for memory and disk
- * storage: page, upload, list, byte-exact download, safe headers, 404 for
- * unsafe keys; and `server.ts` refusing a bad environment and stopping cleanly.
+ * The demo behaviour every app must show over HTTP, for memory, disk and S3
+ * storage (S3: a fresh bucket per test on the server the core-s3 global setup
+ * provides, which the app's vitest config must run): page, upload, list,
+ * byte-exact download, safe headers, 404 for unsafe keys, and afterwards
+ * storage holding exactly the uploaded files (on S3, no pending multipart
+ * upload either); and `server.ts` refusing a bad environment and stopping cleanly.
  */
 export function runDemoSmokeTests(framework: string, start: StartDemo, appDir: string): void {
   const cleanups: Array<() => Promise<void>> = [];
   afterAll(async () => {
-    for (const cleanup of cleanups.splice(0)) await cleanup();
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  async function startWith(env: Env): Promise<{ url: string; setup: DemoSetup; dir: string }> {
+  async function startWith(storage: StorageKind, env: Env = {}): Promise<StartedDemo> {
     const dir = await mkdtemp(path.join(tmpdir(), `sluice-${framework}-`));
-    const setup = await prepareDemo(loadConfig({ PORT: '0', UPLOAD_DIR: dir, MAX_FILE_SIZE: '64KiB', ...env }), framework);
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const s3 = storage === 's3' ? await freshS3Bucket(`demo-${framework}`) : undefined;
+    if (s3) cleanups.push(() => s3.space.cleanup());
+    const setup = await prepareDemo(loadConfig({ PORT: '0', UPLOAD_DIR: dir, MAX_FILE_SIZE: '64KiB', ...(s3?.env ?? { STORAGE: storage }), ...env }), framework);
     const running = await start(setup);
-    cleanups.push(async () => {
-      await running.close();
-      await rm(dir, { recursive: true, force: true });
-    });
-    return { url: running.url, setup, dir };
+    // Runs before the folder and bucket clean-ups above (they run in reverse order).
+    cleanups.push(() => running.close());
+    const stored = async (): Promise<string[]> => {
+      if (s3) return (await s3.space.leftovers()).sort();
+      if (storage === 'disk') return (await filesUnder(dir)).sort();
+      return (setup.storage as MemoryStorage).keys().sort();
+    };
+    return { url: running.url, setup, stored, space: s3?.space };
   }
 
-  for (const storage of ['memory', 'disk'] as const) {
+  for (const storage of ['memory', 'disk', 's3'] as const) {
     describe(`${framework} demo, STORAGE=${storage}`, () => {
       it('serves the page, stores uploads, lists them and streams them back byte for byte', async () => {
-        const { url, dir } = await startWith({ STORAGE: storage });
+        const { url, stored } = await startWith(storage);
         const page = await fetch(url);
         expect(page.status).toBe(200);
         expect(page.headers.get('content-type')).toMatch(/^text\/html/);
@@ -100,11 +100,11 @@ export function runDemoSmokeTests(framework: string, start: StartDemo, appDir: s
         const text = await fetch(`${url}${upload.json.files[0].url}`);
         expect(await text.text()).toBe('hello\n');
 
-        if (storage === 'disk') expect((await filesUnder(dir)).sort()).toEqual(upload.json.files.map((f: { key: string }) => f.key).sort());
+        expect(await stored()).toEqual(keysOf(upload));
       });
 
       it('answers limits and refused types with the JSON error', async () => {
-        const { url, dir } = await startWith({ STORAGE: storage });
+        const { url, stored } = await startWith(storage);
         const big = await postForm(url, formWith([{ name: 'big.bin', content: randomBytes(64 * 1024 + 1) }]));
         expect(big.status).toBe(413);
         expect(big.json).toEqual({ error: { code: 'LIMIT_FILE_SIZE', message: 'File too large', limit: 'fileSize', max: 65536 } });
@@ -115,11 +115,11 @@ export function runDemoSmokeTests(framework: string, start: StartDemo, appDir: s
         expect(svg.status).toBe(415);
         expect(svg.json.error.type).toBe('image/svg+xml');
         expect((await (await fetch(`${url}/files`)).json()).files).toEqual([]);
-        if (storage === 'disk') expect(await filesUnder(dir)).toEqual([]);
+        expect(await stored()).toEqual([]);
       });
 
       it('answers Expect: 100-continue with an oversized length from the headers: 413, no 100 Continue', async () => {
-        const { url } = await startWith({ STORAGE: storage, MAX_TOTAL_SIZE: '1MiB' });
+        const { url, stored } = await startWith(storage, { MAX_TOTAL_SIZE: '1MiB' });
         const { port } = new URL(url);
         const reply = await new Promise<string>((resolve, reject) => {
           const socket = connect(Number(port), '127.0.0.1');
@@ -136,10 +136,11 @@ export function runDemoSmokeTests(framework: string, start: StartDemo, appDir: s
           socket.write(`POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 10737418240\r\nExpect: 100-continue\r\n\r\n`);
         });
         expect(reply.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
+        expect(await stored()).toEqual([]);
       });
 
       it('serves allowed HTML only as an attachment, with nosniff and a sandbox', async () => {
-        const { url } = await startWith({ STORAGE: storage, ALLOWED_TYPES: 'text/html' });
+        const { url, stored } = await startWith(storage, { ALLOWED_TYPES: 'text/html' });
         const content = '<!doctype html><h1>hi</h1><script>alert(document.cookie)</script>';
         const upload = await postForm(url, formWith([{ name: 'x"; evil=1\r\n.html', content, type: 'text/html' }]));
         expect(upload.status).toBe(200);
@@ -149,18 +150,22 @@ export function runDemoSmokeTests(framework: string, start: StartDemo, appDir: s
         expect(download.headers.get('content-disposition')).not.toMatch(/evil=1\s*$|\r|\n/);
         expect(download.headers.get('x-content-type-options')).toBe('nosniff');
         expect(download.headers.get('content-security-policy')).toContain('sandbox');
+        expect(await stored()).toEqual(keysOf(upload));
       });
 
       it('answers 404 for unsafe and missing keys', async () => {
-        const { url } = await startWith({ STORAGE: storage });
+        const { url, stored } = await startWith(storage);
         for (const path of ['/files/../../etc/passwd', '/files/..%2F..%2Fpackage.json', '/files/%2e%2e/%2e%2e/package.json', '/files/a/./b', '/files/%00x', '/files/2026/01/missing.txt', '/files/%E0%A4%A']) {
           const response = await rawGet(url, path);
           expect(response.status, path).toBe(404);
           expect(response.body.toString()).not.toContain('root:');
         }
+        expect(await stored()).toEqual([]);
       });
     });
   }
+
+  runS3SmokeTests(framework, startWith);
 
   describe(`${framework} demo: src/server.ts`, () => {
     it.each([

@@ -35,9 +35,11 @@ export interface HttpCase {
   check?(context: HttpCaseContext): void | Promise<void>;
 }
 
-const file = (name: string, filename: string, content: Buffer | string, contentType = 'application/octet-stream'): TestPart => ({ name, filename, content, contentType });
+const file = (name: string, filename: string, content: Buffer | string, contentType = 'application/octet-stream'): Extract<TestPart, { filename: string }> => ({ name, filename, content, contentType });
 const field = (name: string, value: string): TestPart => ({ name, value });
 const bytes = (size: number): Buffer => randomBytes(size);
+/** A file part with `extra` more header lines after its Content-Disposition and Content-Type. */
+const withHeaders = (part: Extract<TestPart, { filename: string }>, extra: number): TestPart => ({ ...part, extraHeaders: Array.from({ length: extra }, (_, i) => `X-Extra-${i}: v`) });
 
 /** Parts whose body was cut off before the closing boundary. */
 function truncatedMultipart(): TestRequest {
@@ -211,11 +213,56 @@ export const HTTP_CASES: readonly HttpCase[] = [
     code: 'LIMIT_FIELD_SIZE',
   },
   {
+    name: 'fieldNameSize: text and file field names of exactly the limit are accepted',
+    options: { limits: { fieldNameSize: 16 } },
+    parts: [field('n'.repeat(16), 'v'), file('f'.repeat(16), 'a.bin', bytes(10))],
+    status: 200,
+    check: ({ response }) => expect(Object.keys(response.json.fields)).toEqual(['n'.repeat(16)]),
+  },
+  {
+    name: 'fieldNameSize: a text field name one byte over is 413 LIMIT_FIELD_NAME_SIZE',
+    options: { limits: { fieldNameSize: 16 } },
+    parts: [field('n'.repeat(17), 'v')],
+    status: 413,
+    code: 'LIMIT_FIELD_NAME_SIZE',
+    check: ({ response }) => expect(response.json.error).toMatchObject({ limit: 'fieldNameSize', max: 16 }),
+  },
+  {
+    // A file's field name takes another path through the engine than a text field's.
+    name: 'fieldNameSize: a file field name one byte over is 413 LIMIT_FIELD_NAME_SIZE',
+    options: { limits: { fieldNameSize: 16 } },
+    parts: [field('ok', 'v'), file('f'.repeat(17), 'a.bin', bytes(10))],
+    status: 413,
+    code: 'LIMIT_FIELD_NAME_SIZE',
+  },
+  {
+    // Content-Disposition and Content-Type are two of a file part's header lines.
+    name: 'headerPairs: a part with exactly the limit of header lines is accepted',
+    options: { limits: { headerPairs: 4 } },
+    parts: [withHeaders(file('f', 'a.bin', bytes(10)), 2)],
+    status: 200,
+  },
+  {
+    name: 'headerPairs: one header line more is 413 LIMIT_HEADER_PAIRS',
+    options: { limits: { headerPairs: 4 } },
+    parts: [field('ok', 'v'), withHeaders(file('f', 'a.bin', bytes(10)), 3)],
+    status: 413,
+    code: 'LIMIT_HEADER_PAIRS',
+    check: ({ response }) => expect(response.json.error).toMatchObject({ limit: 'headerPairs', max: 4 }),
+  },
+  {
+    name: 'parts: exactly the limit is accepted',
+    options: { limits: { parts: 3 } },
+    parts: [field('a', '1'), file('f', 'a.bin', bytes(10)), field('b', '2')],
+    status: 200,
+  },
+  {
     name: 'parts: one more than the limit is 413 LIMIT_PARTS',
     options: { limits: { parts: 3 } },
     parts: [field('a', '1'), file('f', 'a.bin', bytes(10)), field('b', '2'), file('f', 'b.bin', bytes(10))],
     status: 413,
     code: 'LIMIT_PARTS',
+    check: ({ response }) => expect(response.json.error).toMatchObject({ limit: 'parts', max: 3 }),
   },
   {
     name: 'a non-multipart media type is 415 UNSUPPORTED_MEDIA_TYPE',
