@@ -5,7 +5,7 @@
  *
  *   tsx bench/src/profile/experiments.ts [shape] [rounds]
  */
-import type { UploadHandler, UploadOptions } from '@sluice/core';
+import { createUploadHandler, type UploadHandler, type UploadOptions } from '@sluice/core';
 import { createBusboyParser } from '../../../packages/core/src/parser/busboy-parser.js';
 import { createFastifyBusboyParser } from '../../../packages/core/src/parser/fastify-busboy-parser.js';
 import { buildShape, shapeBytes, type ShapeId } from '../lib/bodies.js';
@@ -13,7 +13,7 @@ import { browserLikeBoundary } from '../lib/content.js';
 import { discardStorage } from '../lib/discard-storage.js';
 import { summarize } from '../lib/stats.js';
 import { chunkStream } from '../parse/contenders.js';
-import { busboyWithBuffers, handlerWith, wrapOnFile } from './variants.js';
+import { busboyWithBuffers, handlerWith } from './variants.js';
 
 const shape = (process.argv[2] ?? 'file-64m') as ShapeId;
 const rounds = Number(process.argv[3] ?? 8);
@@ -26,12 +26,11 @@ const reps = shape === 'file-1m' ? 16 : shape === 'fields-1000' ? 24 : shape ===
 const options = (): UploadOptions => ({ storage: discardStorage(), limits: { fileSize: Infinity, totalSize: Infinity, files: 10_000, fields: 100_000, parts: 110_000 } });
 const KiB = 1024;
 const variants: Array<[string, UploadHandler]> = [
-  ['core as is (busboy)', handlerWith(createBusboyParser, options())],
+  ['core as is (own parser)', createUploadHandler(options())],
+  ['core on busboy', handlerWith(createBusboyParser, options())],
   ['busboy buffers 1 MiB', handlerWith(busboyWithBuffers(1024 * KiB), options())],
-  ['busboy + tap buffers 1 MiB', handlerWith((c, l, e) => busboyWithBuffers(1024 * KiB)(c, l, wrapOnFile(e, 1024 * KiB)), options())],
-  ['core as is (@fastify/busboy)', handlerWith(createFastifyBusboyParser, options())],
-  ['@fastify/busboy + tap buffers 1 MiB', handlerWith((c, l, e) => createFastifyBusboyParser(c, l, wrapOnFile(e, 1024 * KiB)), options())],
-  ['constant key function', handlerWith(createBusboyParser, { ...options(), key: () => 'k' })],
+  ['core on @fastify/busboy', handlerWith(createFastifyBusboyParser, options())],
+  ['constant key function', createUploadHandler({ ...options(), key: () => 'k' })],
 ];
 
 async function once(handler: UploadHandler): Promise<number> {

@@ -1,25 +1,45 @@
 /**
- * HTTP what-ifs: the engine with one change at a time, against the drain-only
- * server and raw busboy, interleaved; one 64 MiB upload per round each.
+ * HTTP what-ifs: the engine with one change at a time, and benchmark servers
+ * with other Node flags, against the drain-only server, interleaved; one
+ * 64 MiB upload per round each.
  *
  *   tsx bench/src/profile/http-experiments.ts [rounds] ['variant|variant…']
+ *
+ * A variant may end in Node flags for its server process, after ': '
+ * (e.g. 'sluice as is (node:http): --min-semi-space-size=16').
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BenchServer, measureUpload, type Measurement } from '../http/bench-server.js';
 import { uploadBody } from '../http/client.js';
+import { SERVER_INFO, type ServerKind } from '../http/kinds.js';
 import { Child } from '../lib/child.js';
 import { browserLikeBoundary, noiseOf } from '../lib/content.js';
 import { MiB, summarize } from '../lib/stats.js';
 
 const rounds = Number(process.argv[2] ?? 6);
 const here = path.dirname(fileURLToPath(import.meta.url));
-const variants = (process.argv[3] ?? 'sluice as is (node:http)|sluice, 1 MiB stream buffers|sluice, body never paused (no backpressure)|sluice on @fastify/busboy|sluice on @fastify/busboy, 1 MiB tap buffers').split('|');
+const variants = (
+  process.argv[3] ??
+  'busboy-discard|busboy-discard: --min-semi-space-size=16|sluice-discard|sluice-discard: --min-semi-space-size=16|sluice as is (node:http)|sluice on busboy (node:http)|sluice on @fastify/busboy'
+).split('|');
 
-/** Wraps an experiment server in the BenchServer interface (it answers `bytes` as the file size). */
+/** Variants that are experiment servers: they have no scratch directory to remove. */
+const experiments = new Set<string>();
+const flagsOf = (variant: string): string[] => (variant.includes(': --') ? variant.split(': ')[1]!.split(' ') : []);
+
+/**
+ * Starts one variant: a benchmark server kind ('busboy-discard',
+ * 'sluice-discard' ...) or an experiment server of exp-server.ts, each with
+ * the Node flags its name ends in.
+ */
 async function startVariant(variant: string): Promise<BenchServer> {
-  const child = Child.start(`exp ${variant}`, path.join(here, 'exp-server.ts'), [variant], ['--expose-gc']);
+  const name = variant.split(': --')[0]!;
+  if (name in SERVER_INFO) return BenchServer.start(name as ServerKind, flagsOf(variant));
+  experiments.add(variant);
+  const child = Child.start(`exp ${variant}`, path.join(here, 'exp-server.ts'), [variant], ['--expose-gc', ...flagsOf(variant)]);
   const { port } = await child.request<{ port: number }>({ type: 'port' });
+  // An experiment server answers `bytes` as the file size, like the discarding bench servers.
   const server = Object.create(BenchServer.prototype) as BenchServer;
   Object.assign(server, { kind: 'sluice-discard', child, port, dir: '/nonexistent' });
   return server;
@@ -27,9 +47,6 @@ async function startVariant(variant: string): Promise<BenchServer> {
 
 const servers: Array<[string, BenchServer]> = [
   ['drain only', await BenchServer.start('drain')],
-  ['raw busboy', await BenchServer.start('busboy-discard')],
-  ['raw @fastify/busboy', await BenchServer.start('fastify-busboy-discard')],
-  ['Express + Sluice (the benchmark server)', await BenchServer.start('sluice-discard')],
   ...(await Promise.all(variants.map(async (v) => [v, await startVariant(v)] as [string, BenchServer]))),
 ];
 const body = uploadBody(browserLikeBoundary(), 64 * MiB);
@@ -50,4 +67,4 @@ for (const [name, list] of results) {
   console.log(`${name.padEnd(46)} ${mbps.median.toFixed(0).padStart(5)} MB/s   ×${share.median.toFixed(2)} (${share.min.toFixed(2)}–${share.max.toFixed(2)})   ${cpu.median.toFixed(2)} s/GiB`);
 }
 // Experiment servers have no scratch directory; the benchmark servers remove theirs.
-for (const [name, server] of servers) await (variants.includes(name) ? server.child.stop() : server.stop());
+for (const [name, server] of servers) await (experiments.has(name) ? server.child.stop() : server.stop());

@@ -62,21 +62,3 @@ export function busboyWithBuffers(hwm: number): Factory {
   };
 }
 
-/** Gives the engine's FileTap (the stream each file is piped into) bigger buffers, from outside. */
-export function wrapOnFile(events: PartParserEvents, hwm: number): PartParserEvents {
-  return {
-    onFile(stream: Readable, info) {
-      events.onFile(stream, info);
-      const pipes = (stream as unknown as { _readableState: { pipes: Transform[] } })._readableState.pipes;
-      for (const tap of pipes) {
-        (tap as unknown as { _writableState: { highWaterMark: number } })._writableState.highWaterMark = hwm;
-        (tap as unknown as { _readableState: { highWaterMark: number } })._readableState.highWaterMark = hwm;
-      }
-    },
-    onField: (...args) => events.onField(...args),
-    onLimit: (limit) => events.onLimit(limit),
-    onError: (error) => events.onError(error),
-    onFinish: () => events.onFinish(),
-  };
-}
-
