@@ -58,5 +58,9 @@ export function decodeBinaryString(binary: string, charset: string): string | un
   const encoding = encodingOf(charset);
   if (encoding === undefined) return undefined;
   if (encoding === 'latin1') return binary;
+  // Most names are plain ASCII, which reads the same in UTF-8: skip the round trip.
+  if (encoding === 'utf8' && ASCII_ONLY.test(binary)) return binary;
   return Buffer.from(binary, 'latin1').toString(encoding);
 }
+
+const ASCII_ONLY = /^[\x00-\x7f]*$/;

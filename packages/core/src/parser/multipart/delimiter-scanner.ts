@@ -87,6 +87,16 @@ export class DelimiterScanner {
   private straddling(chunk: Buffer, from: number, emit: DataSink): number | undefined {
     const length = this.delimiter.length;
     const carried = this.carryLength;
+    if (carried === this.virtualLength && from + length - carried <= chunk.length) {
+      // Only the virtual CRLF is carried (the start of every part) and the
+      // chunk is long enough to decide: a delimiter can begin only at the
+      // virtual CR, so compare the rest in place instead of copying a window.
+      // Per part this is the hot case (a form of 1000 small fields).
+      this.carryLength = this.virtualLength = 0;
+      if (chunk.compare(this.delimiter, carried, length, from, from + length - carried) !== 0) return undefined;
+      this.matchedVirtual = true;
+      return from + length - carried;
+    }
     const head = Math.min(chunk.length - from, length - 1);
     this.carry.copy(this.straddle, 0, 0, carried);
     chunk.copy(this.straddle, carried, from, from + head);
