@@ -48,6 +48,20 @@ function nodeBindings(env: unknown): { incoming: IncomingMessage; outgoing: Serv
   return { incoming, outgoing };
 }
 
+/**
+ * The body to parse. On @hono/node-server, the Node request itself when
+ * nothing has touched its body yet: the server builds the Web stream around
+ * it only when `request.body` is first read, and going through that stream
+ * costs about twice the CPU per GiB (measured: docs/benchmarks.md, Hono
+ * row). Anywhere else, or once something else has started reading, the Web
+ * body (whose consumption the core detects).
+ */
+function bodyOf(request: Request, env: unknown): ReadableStream<Uint8Array> | IncomingMessage | null {
+  const incoming = nodeBindings(env)?.incoming;
+  const untouched = incoming !== undefined && !incoming.readableDidRead && incoming.readableFlowing === null && incoming.listenerCount('data') === 0 && incoming.listenerCount('readable') === 0;
+  return untouched ? incoming : request.body;
+}
+
 function toHandler(optionsOrHandler: UploadOptions<Context> | UploadHandler<Context>): UploadHandler<Context> {
   return typeof (optionsOrHandler as UploadHandler).handle === 'function'
     ? (optionsOrHandler as UploadHandler<Context>)
@@ -86,7 +100,7 @@ export function upload<E extends UploadEnv = UploadEnv>(
     let result: UploadResult;
     try {
       const request = c.req.raw;
-      result = await handler.handle({ headers: request.headers, body: request.body, method: request.method, signal: request.signal, request: c });
+      result = await handler.handle({ headers: request.headers, body: bodyOf(request, c.env), method: request.method, signal: request.signal, request: c });
     } catch (error) {
       // Node closes the connection as soon as the error response is written,
       // with the upload still arriving: let the client read the response first.
