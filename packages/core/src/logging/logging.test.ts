@@ -6,7 +6,7 @@ import { buildMultipart } from '../testing/multipart-body.js';
 import { memoryStorage } from '../storage/memory-storage.js';
 import { createUploadHandler } from '../handler/create-upload-handler.js';
 import { Readable } from 'node:stream';
-import { createConsoleLogger } from './logger.js';
+import { createConsoleLogger, silentLogger } from './logger.js';
 
 describe('logging', () => {
   it('writes JSON lines at or above the level only', () => {
@@ -18,6 +18,26 @@ describe('logging', () => {
     logger.error('also');
     expect(lines.map((line) => JSON.parse(line).msg)).toEqual(['yes', 'also']);
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'warn', a: 1 });
+  });
+
+  it('is silent and records nothing unless asked', async () => {
+    const handler = createUploadHandler({ storage: memoryStorage() });
+    expect(handler.options.logger).toBe(silentLogger);
+    expect(handler.options.recordDir).toBeUndefined();
+    const writes: unknown[] = [];
+    const original = process.stdout.write;
+    const originalErr = process.stderr.write;
+    process.stdout.write = ((chunk: unknown) => (writes.push(chunk), true)) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: unknown) => (writes.push(chunk), true)) as typeof process.stderr.write;
+    try {
+      const { body, contentType } = buildMultipart([{ name: 'f', filename: 'a.txt', content: 'quiet' }]);
+      await handler.handle({ headers: { 'content-type': contentType }, body: Readable.from([body]) });
+      await handler.handle({ headers: { 'content-type': 'text/plain' }, body: Readable.from([body]) }).catch(() => {});
+    } finally {
+      process.stdout.write = original;
+      process.stderr.write = originalErr;
+    }
+    expect(writes).toEqual([]);
   });
 
   it('records the raw request (headers line, then the exact body) when asked', async () => {

@@ -102,6 +102,26 @@ describe('a successful upload', () => {
     const end = events.at(-1)!;
     expect(end.type === 'loadend' && end.result).toBe(result);
     for (const event of events) expect(event.requestId).toBe(result!.requestId);
+    // Loads come in part order, and every progress event before the end.
+    const loads = events.filter((event) => event.type === 'load');
+    expect(loads.map((event) => (event.type === 'load' ? event.kind : ''))).toEqual(['field', 'file']);
+    expect(names.lastIndexOf('progress')).toBeLessThan(names.indexOf('loadend'));
+    const received = progress.map((event) => (event.type === 'progress' ? event.bytesReceived : 0));
+    expect(received).toEqual([...received].sort((a, b) => a - b));
+  });
+
+  it('emits progress every N bytes: each step is at least N and less than N plus one chunk', async () => {
+    const { handler } = memoryHandler({ progress: { bytes: 4096 } });
+    const { events, result } = await send(handler, [{ name: 'f', filename: 'x.bin', content: randomBytes(40_000) }], { chunkSize: 1000 });
+    const received = events.flatMap((event) => (event.type === 'progress' ? [event.bytesReceived] : []));
+    expect(received.at(-1)).toBe(result!.stats.bytesReceived);
+    const steps = received.slice(1, -1).map((bytes, i) => bytes - received[i]!);
+    expect(received[0]).toBeGreaterThanOrEqual(4096);
+    expect(steps.length).toBeGreaterThan(5);
+    for (const step of steps) {
+      expect(step).toBeGreaterThanOrEqual(4096);
+      expect(step).toBeLessThan(4096 + 1000);
+    }
   });
 
   it('isolates a listener that throws from the upload', async () => {
