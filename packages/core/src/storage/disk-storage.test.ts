@@ -43,6 +43,27 @@ describe('diskStorage path guard', () => {
     await rm(outside, { recursive: true, force: true });
   });
 
+  it('never shows half a file under its key: bytes go to a hidden .partial until the file is complete', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'sluice-half-'));
+    const body = new Readable({ read() {} });
+    const put = diskStorage({ root }).put('d/k.txt', body, { signal: new AbortController().signal, file });
+    body.push(Buffer.from('first half '));
+    let files: string[] = [];
+    for (let i = 0; i < 100 && files.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      files = await everyFile(root);
+    }
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^d\/\.k\.txt\.[0-9a-f]+\.partial$/);
+    await expect(readFile(path.join(root, 'd', 'k.txt'))).rejects.toMatchObject({ code: 'ENOENT' });
+    body.push(Buffer.from('and the rest'));
+    body.push(null);
+    await put;
+    expect(await everyFile(root)).toEqual(['d/k.txt']);
+    expect(await readFile(path.join(root, 'd', 'k.txt'), 'utf8')).toBe('first half and the rest');
+    await rm(root, { recursive: true, force: true });
+  });
+
   it('keeps the partial bytes under the key when keepPartial is set', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'sluice-keep-'));
     const body = new Readable({ read() {} });
