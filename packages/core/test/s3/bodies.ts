@@ -26,6 +26,13 @@ export interface StreamingBody {
 const CHUNK = 256 * 1024;
 
 /**
+ * How generated content starts unless a file names its own head: bare random
+ * bytes are sniffed as some known format (an MP3 frame, a cpio archive ...)
+ * about once in 2,000 files, which would change the file's type.
+ */
+const NEUTRAL_START = Buffer.from('sluice test data\n');
+
+/**
  * Generates a multipart/form-data body chunk by chunk (random content made
  * on the fly, hashed as it goes), so a 64 MiB file never exists as one buffer.
  * Framing is byte for byte what `buildMultipart` produces.
@@ -50,7 +57,8 @@ export function streamingMultipart(
       const hash = createHash('sha256');
       for (let offset = 0; offset < file.size; ) {
         const size = Math.min(chunkSize, file.size - offset);
-        const chunk = offset === 0 && file.head ? Buffer.concat([file.head, randomBytes(Math.max(0, size - file.head.length))]).subarray(0, size) : randomBytes(size);
+        const head = file.head ?? NEUTRAL_START;
+        const chunk = offset === 0 ? Buffer.concat([head, randomBytes(Math.max(0, size - head.length))]).subarray(0, size) : randomBytes(size);
         hash.update(chunk);
         offset += size;
         sent += size;
