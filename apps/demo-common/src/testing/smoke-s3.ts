@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 // (a throw-away radosgw, or S3_ENDPOINT), so they reach the same server the same way.
 import { connection, testClient } from '../../../../packages/core/test/s3/connection.js';
 import { createSpace, type TestSpace } from '../../../../packages/core/test/s3/space.js';
+import { recordCommands as recordClientCommands } from '../../../../packages/core/test/s3/support.js';
 import type { Env } from '../config.js';
 import type { DemoSetup } from '../setup.js';
 import { formWith, keysOf, postForm } from './forms.js';
@@ -56,15 +57,7 @@ export async function freshS3Bucket(label: string): Promise<{ env: Env; space: T
 function recordCommands(setup: DemoSetup): string[] {
   const client = (setup.storage as { client?: S3Client }).client;
   if (!client) throw new Error('STORAGE=s3 but the demo storage has no S3 client');
-  const names: string[] = [];
-  client.middlewareStack.add(
-    (next, context) => (args) => {
-      names.push(context.commandName ?? '?');
-      return next(args);
-    },
-    { step: 'initialize', name: 'sluiceSmokeRecordCommands' },
-  );
-  return names;
+  return recordClientCommands(client);
 }
 
 /**
