@@ -190,7 +190,7 @@ async function build(): Promise<Listener> {
       const discard = discardStorage();
       let base = 0;
       const app = new Koa();
-      app.use(upload(createHandlerWithEngine<import('koa').Context>({ storage: discard, limits: LIMITS }, 'busboy')));
+      app.use(upload(createHandlerWithEngine<import('koa').Context>({ storage: discard, limits: LIMITS })));
       app.use((ctx) => {
         ctx.body = { bytes: discard.bytes - base };
         base = discard.bytes;
@@ -270,7 +270,7 @@ async function build(): Promise<Listener> {
 
 async function createHandlerFor(storage: import('@sluice/core').StorageDriver): Promise<import('@sluice/core').UploadHandler<import('express').Request>> {
   const { createHandlerWithEngine } = await import('../lib/core-engine.js');
-  return createHandlerWithEngine<import('express').Request>({ storage, limits: LIMITS }, 'busboy');
+  return createHandlerWithEngine<import('express').Request>({ storage, limits: LIMITS });
 }
 
 async function listen(): Promise<number> {
@@ -283,7 +283,7 @@ async function listen(): Promise<number> {
     const discard = discardStorage();
     let base = 0;
     const app = new Hono();
-    app.post('/upload', upload(createHandlerWithEngine<import('hono').Context>({ storage: discard, limits: LIMITS }, 'busboy')), (c) => {
+    app.post('/upload', upload(createHandlerWithEngine<import('hono').Context>({ storage: discard, limits: LIMITS })), (c) => {
       const bytes = discard.bytes - base;
       base = discard.bytes;
       return c.json({ bytes });

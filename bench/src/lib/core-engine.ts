@@ -8,7 +8,7 @@ import { createUploadHandler, type ParserEngine, type UploadHandler, type Upload
 /** Which multipart parser the engine runs on. */
 export type Engine = ParserEngine;
 
-/** `createUploadHandler` with a choice of parser. */
-export function createHandlerWithEngine<Request = unknown>(options: UploadOptions<Request>, engine: Engine): UploadHandler<Request> {
-  return createUploadHandler({ ...options, parser: engine });
+/** `createUploadHandler` with a choice of parser; without one, the default engine users get. */
+export function createHandlerWithEngine<Request = unknown>(options: UploadOptions<Request>, engine?: Engine): UploadHandler<Request> {
+  return createUploadHandler(engine === undefined ? options : { ...options, parser: engine });
 }
