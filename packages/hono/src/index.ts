@@ -52,13 +52,14 @@ function nodeBindings(env: unknown): { incoming: IncomingMessage; outgoing: Serv
  * The body to parse. On @hono/node-server, the Node request itself when
  * nothing has touched its body yet: the server builds the Web stream around
  * it only when `request.body` is first read, and going through that stream
- * costs about twice the CPU per GiB (measured: docs/benchmarks.md, Hono
- * row). Anywhere else, or once something else has started reading, the Web
- * body (whose consumption the core detects).
+ * cost about twice the CPU per GiB (docs/performance-analysis.md, section 2).
+ * Anywhere else, or once something else has started reading, the Web body
+ * (whose consumption the core detects).
  */
 function bodyOf(request: Request, env: unknown): ReadableStream<Uint8Array> | IncomingMessage | null {
   const incoming = nodeBindings(env)?.incoming;
-  const untouched = incoming !== undefined && !incoming.readableDidRead && incoming.readableFlowing === null && incoming.listenerCount('data') === 0 && incoming.listenerCount('readable') === 0;
+  // readableFlowing stays null until someone attaches 'data' or 'readable', pauses or resumes it.
+  const untouched = incoming !== undefined && !incoming.readableDidRead && incoming.readableFlowing === null;
   return untouched ? incoming : request.body;
 }
 

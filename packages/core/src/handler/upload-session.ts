@@ -10,7 +10,7 @@ import { sanitizeFilename } from '../naming/sanitize-filename.js';
 import { isSafeKey } from '../naming/safe-key.js';
 import type { ResolvedUploadOptions } from '../options/upload-options.js';
 import { createPartParser } from '../parser/engines.js';
-import { isDirectFileStream, type FilePartInfo, type ParserLimit, type PartParser, type PartParserEvents } from '../parser/part-parser.js';
+import type { FilePartInfo, ParserLimit, PartParser, PartParserEvents } from '../parser/part-parser.js';
 import { createRawBodyParser } from '../parser/raw-body-parser.js';
 import { FileTap } from '../pipeline/file-tap.js';
 import { appendField, createSafeRecord } from '../result/safe-record.js';
@@ -505,8 +505,6 @@ export class UploadSession<Request> implements PartParserEvents {
  * it) and resumes when storage reads again.
  */
 function feedTap(stream: Readable, tap: FileTap): void {
-  // A parser that can hand bytes over directly skips its stream's buffer.
-  if (isDirectFileStream(stream)) return stream.feedInto(tap);
   tap.onWantMore = () => stream.resume();
   stream.on('data', (chunk: Buffer) => {
     if (!tap.feed(chunk)) stream.pause();

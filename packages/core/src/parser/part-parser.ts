@@ -10,32 +10,6 @@ export interface FilePartInfo {
   mimeType: string;
 }
 
-/**
- * Where the engine wants a file's bytes: `feed` takes the next chunk and
- * returns false when the source should wait for `onWantMore`; `finish` says
- * the file is complete. (The engine's per-file stage, FileTap, is one.)
- */
-export interface FileSink {
-  feed(chunk: Buffer): boolean;
-  finish(): void;
-  onWantMore: () => void;
-}
-
-/**
- * A file stream that can skip its own Readable buffer: once `feedInto(sink)`
- * is called, the parser hands every later chunk of the file straight to the
- * sink (and ends it), and the stream itself carries only errors and 'close'.
- * Optional: a parser that hands out plain Readables is read with 'data'.
- */
-export interface DirectFileStream extends Readable {
-  feedInto(sink: FileSink): void;
-}
-
-/** True when `stream` offers {@link DirectFileStream.feedInto}. */
-export function isDirectFileStream(stream: Readable): stream is DirectFileStream {
-  return typeof (stream as Partial<DirectFileStream>).feedInto === 'function';
-}
-
 /** Which count-based limit the parser saw exceeded. */
 export type ParserLimit = 'files' | 'fields' | 'parts' | 'headerPairs';
 

@@ -163,7 +163,7 @@ class SluiceMultipartParser implements PartParser, MultipartSink {
     }
     // A stream its consumer destroyed takes nothing more; the rest of the part is skipped.
     if (current.stream.destroyed) return;
-    if (!current.stream.write(data)) this.gate.block(current.stream);
+    if (!current.stream.push(data)) this.gate.block(current.stream);
   }
 
   onPartEnd(): void {
@@ -171,7 +171,7 @@ class SluiceMultipartParser implements PartParser, MultipartSink {
     this.current = undefined;
     if (current === undefined) return;
     if (current.kind === 'file') {
-      if (!current.stream.destroyed) current.stream.finish();
+      if (!current.stream.destroyed) current.stream.push(null);
       return;
     }
     const { name, value } = current;

@@ -28,8 +28,7 @@ const TAP_HIGH_WATER_MARK = 64 * 1024;
  * It is fed, not piped into: the engine hands it each chunk of the parser's
  * file stream with {@link feed} and pauses that stream when `feed` returns
  * false, until {@link onWantMore} fires. A Transform here (the first design)
- * put one more writable buffer and callback hop on every chunk; measured on
- * 64 MiB uploads that was a visible share of the engine's CPU and GC.
+ * put one more writable buffer and callback hop on every chunk.
  */
 export class FileTap extends Readable {
   /** Bytes that entered the tap. */

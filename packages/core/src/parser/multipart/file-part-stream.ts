@@ -1,19 +1,11 @@
 import { Readable } from 'node:stream';
-import type { DirectFileStream, FileSink } from '../part-parser.js';
 
 /**
  * The stream of one file part's bytes, handed to the engine. The parser
  * pushes slices of the request's chunks into it; `_read` (the consumer wants
  * more) is reported back so that a paused request can be resumed.
- *
- * The engine normally skips the Readable altogether ({@link feedInto}): the
- * parser then hands each slice straight to the engine's sink. That saves a
- * buffer, an event and a scheduled read per chunk on the hottest path.
  */
-export class FilePartStream extends Readable implements DirectFileStream {
-  /** Set by {@link feedInto}: where the parser sends this file's bytes instead of pushing them. */
-  sink: FileSink | undefined;
-
+export class FilePartStream extends Readable {
   /** @param onRead called whenever the consumer asks for more bytes. */
   constructor(private readonly onRead: (stream: FilePartStream) => void) {
     super();
@@ -21,31 +13,6 @@ export class FilePartStream extends Readable implements DirectFileStream {
 
   override _read(): void {
     this.onRead(this);
-  }
-
-  feedInto(sink: FileSink): void {
-    // Bytes pushed before the sink arrived go first (the engine attaches at
-    // once, so normally there are none).
-    for (let chunk = this.read() as Buffer | null; chunk !== null; chunk = this.read() as Buffer | null) sink.feed(chunk);
-    this.sink = sink;
-    sink.onWantMore = () => this.onRead(this);
-  }
-
-  /** Takes the part's next bytes; false when the reader is full (then {@link onRead} says when it wants more). */
-  write(data: Buffer): boolean {
-    return this.sink ? this.sink.feed(data) : this.push(data);
-  }
-
-  /** The part is complete. */
-  finish(): void {
-    if (!this.sink) {
-      this.push(null);
-      return;
-    }
-    this.sink.finish();
-    // Nobody reads the Readable side, so it would never 'end': close it to
-    // release its place in the drain gate.
-    this.destroy();
   }
 }
 
