@@ -29,3 +29,10 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
 fi
 command -v chromium >/dev/null 2>&1 || { echo "!!! chromium did not install" >&2; exit 1; }
+
+# Each further system need (redis-server, python3-requests, ...) has its own
+# installer in scripts/system/; each is idempotent and fails loudly.
+for installer in scripts/system/*.sh; do
+  [ -e "$installer" ] || continue
+  bash "$installer"
+done

@@ -9,7 +9,7 @@ export default defineProject({
   test: {
     name: 'express-demo',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    globalSetup: ['../../packages/core/test/s3/global-setup.ts'],
+    globalSetup: ['../../tooling/s3-rig/src/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },

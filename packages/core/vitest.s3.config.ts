@@ -9,7 +9,7 @@ export default defineProject({
   test: {
     name: 'core-s3',
     include: ['test/s3/**/*.test.ts'],
-    globalSetup: ['test/s3/global-setup.ts'],
+    globalSetup: ['../../tooling/s3-rig/src/global-setup.ts'],
     // One file at a time: the files share one radosgw and two cores, and the
     // memory-budget and kill tests measure timing that a neighbour would skew.
     fileParallelism: false,

@@ -10,7 +10,7 @@ export default defineProject({
   test: {
     name: 'faults-load',
     include: ['test/**/*.test.ts'],
-    globalSetup: ['../../packages/core/test/s3/global-setup.ts'],
+    globalSetup: ['../../tooling/s3-rig/src/global-setup.ts'],
     fileParallelism: false,
     testTimeout: 180_000,
     hookTimeout: 120_000,

@@ -10,7 +10,7 @@ export default defineProject({
   test: {
     name: 'hostile',
     include: ['test/**/*.test.ts'],
-    globalSetup: ['../../packages/core/test/s3/global-setup.ts'],
+    globalSetup: ['../../tooling/s3-rig/src/global-setup.ts'],
     // Each case has its own server, port and store, so they run concurrently;
     // the slow-client cases spend most of their time waiting.
     maxConcurrency: 8,

@@ -1,4 +1,4 @@
-import { connection } from '../../../packages/core/test/s3/connection.js';
+import { connection } from '@sluice/s3-rig';
 import type { S3Target } from './leftovers.js';
 
 /**
@@ -10,4 +10,4 @@ export function sharedS3(): S3Target {
   return { endpoint: s3.endpoint, region: s3.region, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, forcePathStyle: s3.forcePathStyle };
 }
 
-export { killRadosgw, restartRadosgw, startLocalCluster, stopLocalCluster, type LocalCluster } from '../../../packages/core/test/s3/local-cluster.js';
+export { killRadosgw, restartRadosgw, startLocalCluster, stopLocalCluster, type LocalCluster } from '@sluice/s3-rig';

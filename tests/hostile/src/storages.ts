@@ -5,7 +5,7 @@ import path from 'node:path';
 import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, ListMultipartUploadsCommand, AbortMultipartUploadCommand, S3Client } from '@aws-sdk/client-s3';
 import { diskStorage, keys, memoryStorage, type KeyFunction, type StorageDriver } from '@sluice/core';
 import { s3Storage } from '@sluice/core/s3';
-import type { S3Connection } from '../../../packages/core/test/s3/connection.js';
+import type { S3Connection } from '@sluice/s3-rig';
 
 export type StorageKind = 'memory' | 'disk' | 's3';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, inject } from 'vitest';
 // For its `ProvidedContext` declaration: `inject('s3')` is typed by it.
-import type {} from '../../../packages/core/test/s3/connection.js';
+import type {} from '@sluice/s3-rig';
 import { runHostileCases } from '../src/run-cases.js';
 import { s3Bucket, type S3Bucket } from '../src/storages.js';
 

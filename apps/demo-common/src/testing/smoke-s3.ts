@@ -3,9 +3,9 @@ import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 // The core S3 suite's helpers, by path: the demo projects run its global setup
 // (a throw-away radosgw, or S3_ENDPOINT), so they reach the same server the same way.
-import { connection, testClient } from '../../../../packages/core/test/s3/connection.js';
-import { createSpace, type TestSpace } from '../../../../packages/core/test/s3/space.js';
-import { recordCommands as recordClientCommands } from '../../../../packages/core/test/s3/support.js';
+import { connection, testClient } from '@sluice/s3-rig';
+import { createSpace, type TestSpace } from '@sluice/s3-rig';
+import { recordCommands as recordClientCommands } from '@sluice/s3-rig';
 import type { Env } from '../config.js';
 import type { DemoSetup } from '../setup.js';
 import { formWith, keysOf, postForm } from './forms.js';

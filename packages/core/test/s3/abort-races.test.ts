@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomStream } from './bodies.js';
-import { createSpace, type TestSpace } from './space.js';
+import { createSpace, type TestSpace } from '@sluice/s3-rig';
 import { spaceStorage } from './support.js';
 
 const MiB = 1024 * 1024;

@@ -1,8 +1,8 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { objectDigest, streamingMultipart } from './bodies.js';
-import { connection } from './connection.js';
-import { createSpace, type TestSpace } from './space.js';
+import { connection } from '@sluice/s3-rig';
+import { createSpace, type TestSpace } from '@sluice/s3-rig';
 import { s3Handler, sendBody } from './support.js';
 
 const MiB = 1024 * 1024;

@@ -1,5 +1,5 @@
 import { runStorageConformance } from '../../src/testing/storage-conformance.js';
-import { createSpace } from './space.js';
+import { createSpace } from '@sluice/s3-rig';
 import { prefixedDriver, spaceStorage } from './support.js';
 
 // The same contract memory and disk keep, against a real S3 server. leftovers()

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UploadError } from '../../src/errors/upload-error.js';
-import { uniqueName } from './space.js';
+import { uniqueName } from '@sluice/s3-rig';
 import { streamingMultipart } from './bodies.js';
-import { clientConfig, connection } from './connection.js';
-import { createSpace, type TestSpace } from './space.js';
+import { clientConfig, connection } from '@sluice/s3-rig';
+import { createSpace, type TestSpace } from '@sluice/s3-rig';
 import { s3Handler, sendBody } from './support.js';
 
 const MiB = 1024 * 1024;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIN_PART_SIZE } from '../../src/storage/s3/options.js';
 import { objectDigest, streamingMultipart } from './bodies.js';
-import { createSpace, type TestSpace } from './space.js';
+import { createSpace, type TestSpace } from '@sluice/s3-rig';
 import { s3Handler, sendBody } from './support.js';
 
 const MiB = 1024 * 1024;

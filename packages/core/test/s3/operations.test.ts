@@ -5,9 +5,9 @@ import { CreateMultipartUploadCommand, GetBucketLifecycleConfigurationCommand, P
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyLifecycleRule, lifecycleRule } from '../../src/storage/s3/lifecycle.js';
 import { sweepMultipartUploads, type SweepProgress } from '../../src/storage/s3/sweep.js';
-import { childEnv, connection, testClient } from './connection.js';
-import { REPO_ROOT } from './local-cluster.js';
-import { createSpace, type TestSpace } from './space.js';
+import { childEnv, connection, testClient } from '@sluice/s3-rig';
+import { REPO_ROOT } from '@sluice/s3-rig';
+import { createSpace, type TestSpace } from '@sluice/s3-rig';
 
 let space: TestSpace;
 beforeAll(async () => (space = await createSpace('sweep')));

@@ -3,9 +3,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { createUploadHandler } from '../../src/handler/create-upload-handler.js';
 import { s3Storage } from '../../src/storage/s3/s3-storage.js';
 import { keyUnder, streamingMultipart } from './bodies.js';
-import { killRadosgw, restartRadosgw, startLocalCluster, stopLocalCluster, type LocalCluster } from './local-cluster.js';
-import { createSpace, type TestSpace } from './space.js';
-import { recordCommands, sendBody } from './support.js';
+import { killRadosgw, restartRadosgw, startLocalCluster, stopLocalCluster, type LocalCluster } from '@sluice/s3-rig';
+import { createSpace, type TestSpace } from '@sluice/s3-rig';
+import { recordCommands } from '@sluice/s3-rig';
+import { sendBody } from './support.js';
 
 const MiB = 1024 * 1024;
 

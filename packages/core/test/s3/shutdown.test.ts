@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { childEnv } from './connection.js';
-import { REPO_ROOT } from './local-cluster.js';
-import { createSpace, type TestSpace } from './space.js';
+import { childEnv } from '@sluice/s3-rig';
+import { REPO_ROOT } from '@sluice/s3-rig';
+import { createSpace, type TestSpace } from '@sluice/s3-rig';
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/upload-child.ts');
 

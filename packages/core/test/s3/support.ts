@@ -7,21 +7,8 @@ import { s3Storage, type S3Storage } from '../../src/storage/s3/s3-storage.js';
 import type { S3StorageOptions } from '../../src/storage/s3/options.js';
 import type { StorageDriver } from '../../src/storage/types.js';
 import { headersOf, keyUnder, type StreamingBody } from './bodies.js';
-import { clientConfig } from './connection.js';
-import type { TestSpace } from './space.js';
-
-/** Records the name of every command a client sends (to see PutObject vs multipart). */
-export function recordCommands(client: S3Client): string[] {
-  const names: string[] = [];
-  client.middlewareStack.add(
-    (next, context) => (args) => {
-      names.push(context.commandName ?? '?');
-      return next(args);
-    },
-    { step: 'initialize', name: 'sluiceTestRecordCommands' },
-  );
-  return names;
-}
+import { clientConfig, recordCommands } from '@sluice/s3-rig';
+import type { TestSpace } from '@sluice/s3-rig';
 
 /** An S3 driver on the suite's server, in `space`, with its own client so its commands can be recorded. */
 export function spaceStorage(space: TestSpace, options: Partial<S3StorageOptions> = {}): { storage: S3Storage; commands: string[] } {

@@ -8,5 +8,6 @@ export { MIN_PART_SIZE, toTagging, type S3ObjectParams, type S3StorageOptions } 
 export { contentDisposition } from './content-disposition.js';
 export { mapS3Error, s3ErrorCode } from './map-s3-error.js';
 export type { ByteBudgetStats } from './byte-budget.js';
+export { listPendingUploads } from './pending-uploads.js';
 export { sweepMultipartUploads, type PendingUpload, type SweepAction, type SweepOptions, type SweepProgress, type SweepSummary } from './sweep.js';
 export { applyLifecycleRule, lifecycleRule, SLUICE_LIFECYCLE_RULE_ID, type LifecycleRuleOptions } from './lifecycle.js';

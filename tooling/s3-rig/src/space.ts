@@ -7,7 +7,7 @@ import {
   paginateListObjectsV2,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { listPendingUploads } from '../../src/storage/s3/pending-uploads.js';
+import { listPendingUploads } from '@sluice/core/s3';
 import { connection, testClient } from './connection.js';
 
 /** Where one test works: its own bucket, or a unique prefix in S3_BUCKET. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root, found from this file's location (tests may run from any cwd). */
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const SCRIPTS = path.join(REPO_ROOT, 'scripts/s3-local');
 
 /** A running throw-away radosgw started by scripts/s3-local/start.sh. */

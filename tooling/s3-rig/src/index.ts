@@ -1,0 +1,9 @@
+/**
+ * @sluice/s3-rig: a real S3 server for the test suites. `global-setup` starts
+ * it once per vitest project; tests reach it through {@link connection} and
+ * work inside a {@link createSpace} of their own.
+ */
+export { connection, clientConfig, testClient, childEnv, type S3Connection } from './connection.js';
+export { createSpace, uniqueName, type TestSpace } from './space.js';
+export { REPO_ROOT, startLocalCluster, stopLocalCluster, killRadosgw, restartRadosgw, parseEnvLines, type LocalCluster } from './local-cluster.js';
+export { recordCommands } from './record-commands.js';
