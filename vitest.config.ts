@@ -5,6 +5,13 @@ import { defineConfig } from 'vitest/config';
 // own project entries with a global setup.
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.config.ts', 'apps/*/vitest.config.ts', 'tests/*/vitest.config.ts', 'packages/core/vitest.fastify-busboy.config.ts', 'packages/core/vitest.busboy.config.ts', 'packages/core/vitest.s3.config.ts'],
+    projects: [
+      'packages/*/vitest.config.ts',
+      'apps/*/vitest.config.ts',
+      'tests/*/vitest.config.ts',
+      'packages/core/vitest.fastify-busboy.config.ts',
+      'packages/core/vitest.busboy.config.ts',
+      'packages/core/vitest.s3.config.ts',
+    ],
   },
 });

@@ -10,7 +10,7 @@
  *   pnpm bench --out=DIR       write the report somewhere else
  *   pnpm bench --render=FILE   only re-render the report from a benchmarks.json
  */
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -60,7 +60,7 @@ function writeReport(dir: string, results: BenchResults, info: RunInfo): TargetR
   writeFileSync(path.join(dir, 'benchmarks.md'), renderReport(results, info));
   // Rounded: the raw numbers are noise past four significant digits, and the file stays small.
   const round = (_key: string, value: unknown): unknown => (typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(5)) : value);
-  writeFileSync(path.join(dir, 'benchmarks.json'), JSON.stringify({ info, results }, round) + '\n');
+  writeFileSync(path.join(dir, 'benchmarks.json'), `${JSON.stringify({ info, results }, round)}\n`);
   return rows;
 }
 

@@ -61,7 +61,12 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
 
 function list(env: Env, name: string): string[] | undefined {
   const raw = read(env, name);
-  return raw === undefined ? undefined : raw.split(',').map((item) => item.trim()).filter(Boolean);
+  return raw === undefined
+    ? undefined
+    : raw
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
 }
 
 function storage(env: Env): StorageConfig {
@@ -82,7 +87,16 @@ function storage(env: Env): StorageConfig {
     if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
       throw new ConfigError('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together');
     }
-    return { kind, bucket, region: read(env, 'S3_REGION') ?? 'us-east-1', endpoint, forcePathStyle: flag(env, 'S3_FORCE_PATH_STYLE', endpoint !== undefined), accessKeyId, secretAccessKey, createBucket: flag(env, 'S3_CREATE_BUCKET', false) };
+    return {
+      kind,
+      bucket,
+      region: read(env, 'S3_REGION') ?? 'us-east-1',
+      endpoint,
+      forcePathStyle: flag(env, 'S3_FORCE_PATH_STYLE', endpoint !== undefined),
+      accessKeyId,
+      secretAccessKey,
+      createBucket: flag(env, 'S3_CREATE_BUCKET', false),
+    };
   }
   throw new ConfigError(`STORAGE=${JSON.stringify(kind)} is not one of disk, memory, s3`);
 }

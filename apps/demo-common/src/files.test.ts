@@ -24,7 +24,13 @@ describe('download helpers', () => {
   });
 
   it('always serves active content as an attachment, with nosniff and a sandbox', async () => {
-    for (const [key, type] of [['x.html', 'text/html'], ['x.svg', 'image/svg+xml'], ['x.xml', 'application/xml'], ['x.js', 'text/javascript'], ['x.bin', 'application/octet-stream']] as const) {
+    for (const [key, type] of [
+      ['x.html', 'text/html'],
+      ['x.svg', 'image/svg+xml'],
+      ['x.xml', 'application/xml'],
+      ['x.js', 'text/javascript'],
+      ['x.bin', 'application/octet-stream'],
+    ] as const) {
       const download = await openDownload(await store(key, '<b>', type), key);
       expect(download!.headers['Content-Disposition'], type).toMatch(/^attachment;/);
       expect(download!.headers['X-Content-Type-Options']).toBe('nosniff');

@@ -38,7 +38,9 @@ export interface DemoUploadResponse {
 
 /** Flattens a result's files (grouped by field) into the demo's response. */
 export function uploadResponse(result: UploadResult): DemoUploadResponse {
-  const files = Object.values(result.files).flat().map((file) => ({ ...file, url: downloadPath(file.key) }));
+  const files = Object.values(result.files)
+    .flat()
+    .map((file) => ({ ...file, url: downloadPath(file.key) }));
   return { requestId: result.requestId, files, fields: result.fields, stats: result.stats };
 }
 

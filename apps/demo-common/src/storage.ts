@@ -22,7 +22,7 @@ export async function createStorage(config: DemoConfig, importS3: ImportS3 = imp
   if (storage.kind === 'disk') return diskStorage({ root: storage.dir });
   let s3Storage: ((options: Record<string, unknown>) => StorageDriver) | undefined;
   // The SDK warns on Node 20 about its releases after early 2027; the repository pins the SDK.
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   try {
     s3Storage = (await importS3()).s3Storage;
   } catch (error) {

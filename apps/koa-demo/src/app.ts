@@ -20,7 +20,7 @@ export function createApp({ storage, handler, page }: DemoSetup): Koa {
   });
 
   router.post('/upload', upload(handler), (ctx) => {
-    ctx.body = uploadResponse(ctx.state['upload'] as UploadResult);
+    ctx.body = uploadResponse(ctx.state.upload as UploadResult);
   });
 
   router.get('/files', async (ctx) => {

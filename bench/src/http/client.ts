@@ -12,9 +12,7 @@ export interface UploadBody {
 
 /** A browser-like single-file body around `fileBytes` bytes (the content is `block`, repeated). */
 export function uploadBody(boundary: string, fileBytes: number): UploadBody {
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="upload.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-  );
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="upload.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`);
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return { contentType: `multipart/form-data; boundary=${boundary}`, head, tail, fileBytes, length: head.length + fileBytes + tail.length };
 }

@@ -58,7 +58,6 @@ async function withServers<T>(config: HttpConfig, kinds: readonly ServerKind[], 
 /** The file content every client sends: one 1 MiB noise block, repeated. */
 const BLOCK = noiseOf(MiB);
 
-
 /**
  * Runs `rounds` rounds (after `warmups`) of one upload per server, A B C …
  * with the first server rotating each round, so that drift of the machine
@@ -154,7 +153,14 @@ export async function runMemory(config: HttpConfig): Promise<MemoryResults> {
   const concurrency = config.quick ? 8 : 64;
   const fileBytes = (config.quick ? 4 : 16) * MiB;
   const concurrent = await withServers(config, CONCURRENT_KINDS, (servers) =>
-    interleaved(servers, CONCURRENT_KINDS, fileBytes, { rounds: config.quick ? 1 : 2, warmups: config.quick ? 0 : 1, concurrency, keepSamples: true }, config, `${concurrency} × ${fileBytes / MiB} MiB at once`),
+    interleaved(
+      servers,
+      CONCURRENT_KINDS,
+      fileBytes,
+      { rounds: config.quick ? 1 : 2, warmups: config.quick ? 0 : 1, concurrency, keepSamples: true },
+      config,
+      `${concurrency} × ${fileBytes / MiB} MiB at once`,
+    ),
   );
   return { sizes, concurrent };
 }

@@ -28,14 +28,14 @@ async function s3(): Promise<{ client: import('@aws-sdk/client-s3').S3Client; bu
   const sdk = await import('@aws-sdk/client-s3');
   const env = process.env;
   const client = new sdk.S3Client({
-    endpoint: env['S3_ENDPOINT'],
-    region: env['S3_REGION'] ?? 'us-east-1',
-    forcePathStyle: env['S3_FORCE_PATH_STYLE'] !== 'false',
-    credentials: { accessKeyId: env['AWS_ACCESS_KEY_ID']!, secretAccessKey: env['AWS_SECRET_ACCESS_KEY']! },
+    endpoint: env.S3_ENDPOINT,
+    region: env.S3_REGION ?? 'us-east-1',
+    forcePathStyle: env.S3_FORCE_PATH_STYLE !== 'false',
+    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-  return { client, bucket: env['S3_BUCKET']!, sdk };
+  return { client, bucket: env.S3_BUCKET!, sdk };
 }
 
 /** Keys stored by the S3 kinds: their sizes are checked with HeadObject, and they are deleted at cleanup. */
@@ -241,7 +241,7 @@ async function build(): Promise<Listener> {
       afterUpload = sizes.forget;
       let held: Buffer | undefined;
       extraRequest = async (message) => {
-        const bytes = Number(message['bytes']);
+        const bytes = Number(message.bytes);
         if (held?.length !== bytes) held = noiseOf(bytes);
         const key = `lib-storage/${randomBytes(8).toString('hex')}`;
         const start = performance.now();

@@ -17,7 +17,10 @@ export class Child {
   private exited = false;
   readonly stderr: string[] = [];
 
-  private constructor(readonly process: ChildProcess, readonly name: string) {
+  private constructor(
+    readonly process: ChildProcess,
+    readonly name: string,
+  ) {
     process.on('message', (message: Reply) => {
       const waiter = this.pending.get(message.id);
       if (!waiter) return;
@@ -60,7 +63,7 @@ export class Child {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new Error(`${this.name}: no answer to ${String(message['type'])} within ${timeoutMs} ms`));
+        reject(new Error(`${this.name}: no answer to ${String(message.type)} within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(id, {
         resolve: (value) => {

@@ -39,20 +39,7 @@ export function machineInfo(): MachineInfo {
 
 /** Installed versions of the packages measured, read from their package.json. */
 export function packageVersions(): Record<string, string> {
-  const names = [
-    'busboy',
-    '@fastify/busboy',
-    'formidable',
-    'multer',
-    'multer-s3',
-    'express',
-    'koa',
-    'hono',
-    '@hono/node-server',
-    '@aws-sdk/client-s3',
-    '@aws-sdk/lib-storage',
-    '@sluice/core',
-  ];
+  const names = ['busboy', '@fastify/busboy', 'formidable', 'multer', 'multer-s3', 'express', 'koa', 'hono', '@hono/node-server', '@aws-sdk/client-s3', '@aws-sdk/lib-storage', '@sluice/core'];
   const versions: Record<string, string> = {};
   for (const name of names) {
     try {

@@ -41,7 +41,10 @@ export class RssSampler {
   readonly samples: RssSample[] = [];
   peak = 0;
 
-  constructor(private readonly pid: number, private readonly intervalMs = 20) {}
+  constructor(
+    private readonly pid: number,
+    private readonly intervalMs = 20,
+  ) {}
 
   start(): void {
     this.started = performance.now();

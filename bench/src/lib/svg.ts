@@ -105,9 +105,7 @@ export function barChart(options: BarChartOptions): string {
       if (Number.isFinite(bar.min) && Number.isFinite(bar.max) && bar.max > bar.min) {
         const a = scale(bar.min);
         const b = scale(bar.max);
-        rows.push(
-          `<path d="M${num(a)} ${cy}H${num(b)}M${num(a)} ${cy - 5}V${cy + 5}M${num(b)} ${cy - 5}V${cy + 5}" stroke="${INK}" stroke-width="1.2" fill="none"/>`,
-        );
+        rows.push(`<path d="M${num(a)} ${cy}H${num(b)}M${num(a)} ${cy - 5}V${cy + 5}M${num(b)} ${cy - 5}V${cy + 5}" stroke="${INK}" stroke-width="1.2" fill="none"/>`);
       }
       // Values in their own column at the right: never on top of a bar or a whisker.
       rows.push(`<text x="${width - 8}" y="${cy + 4}" font-size="11" text-anchor="end" fill="${INK}">${esc(bar.note ?? `${fmtShort(bar.median)}${options.unit}`)}</text>`);

@@ -162,10 +162,7 @@ function handlerFor(engine: Engine): { handler: UploadHandler; storage: DiscardS
   let entry = handlers.get(engine);
   if (!entry) {
     const storage = discardStorage();
-    const handler = createHandlerWithEngine(
-      { storage, limits: { fileSize: Infinity, totalSize: Infinity, files: 10_000, fields: 100_000, parts: 110_000 } },
-      engine,
-    );
+    const handler = createHandlerWithEngine({ storage, limits: { fileSize: Infinity, totalSize: Infinity, files: 10_000, fields: 100_000, parts: 110_000 } }, engine);
     handlers.set(engine, (entry = { handler, storage }));
   }
   return entry;

@@ -39,7 +39,7 @@ serveRequests(async (message) => {
     }
     case 'run': {
       if (!input) throw new Error('run before prepare');
-      const reps = Number(message['reps'] ?? 1);
+      const reps = Number(message.reps ?? 1);
       gc?.();
       const counts: Count[] = [];
       const start = performance.now();

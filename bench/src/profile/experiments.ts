@@ -37,7 +37,9 @@ async function once(handler: UploadHandler): Promise<number> {
   const start = performance.now();
   for (let i = 0; i < reps; i++) {
     const result = await handler.handle({ headers: { 'content-type': built.contentType, 'content-length': String(built.body.length) }, body: chunkStream(chunks) });
-    const got = Object.values(result.files).flat().reduce((sum, f) => sum + f.size, 0);
+    const got = Object.values(result.files)
+      .flat()
+      .reduce((sum, f) => sum + f.size, 0);
     if (got !== built.expected.fileBytes) throw new Error(`bytes ${got} ≠ ${built.expected.fileBytes}`);
   }
   return (built.body.length * reps) / ((performance.now() - start) / 1000) / 1e6;

@@ -26,4 +26,9 @@ for (let i = 0; i < uploads; i++) {
   mbps += m.mbps / uploads;
 }
 await server.stop();
-console.log(`${kind}: ${mbps.toFixed(0)} MB/s, ${cpu.toFixed(2)} CPU s/GiB; profile: ${readdirSync(dir).filter((f) => f.includes('.0.')).map((f) => path.join(dir, f)).join(' ')}`);
+console.log(
+  `${kind}: ${mbps.toFixed(0)} MB/s, ${cpu.toFixed(2)} CPU s/GiB; profile: ${readdirSync(dir)
+    .filter((f) => f.includes('.0.'))
+    .map((f) => path.join(dir, f))
+    .join(' ')}`,
+);

@@ -15,7 +15,7 @@ import type { ServerKind } from '../http/kinds.js';
 import { browserLikeBoundary, noiseOf } from '../lib/content.js';
 import { MiB } from '../lib/stats.js';
 
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const uploads = Number(process.argv[2] ?? 6);
 const outDir = path.resolve(process.argv[3] ?? path.join(repoRoot, 'bench/.out/profiles/s3'));
@@ -27,13 +27,22 @@ for (const line of started.trim().split('\n')) {
 }
 try {
   const bucket = `prof-${Date.now().toString(36)}`;
-  const client = new S3Client({ endpoint: env['S3_ENDPOINT'], region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: env['AWS_ACCESS_KEY_ID']!, secretAccessKey: env['AWS_SECRET_ACCESS_KEY']! } });
+  const client = new S3Client({
+    endpoint: env.S3_ENDPOINT,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
+  });
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
   const body = uploadBody(browserLikeBoundary(), 64 * MiB);
   const block = noiseOf(MiB);
   for (const kind of ['sluice-s3', 'multer-s3', 'lib-storage'] as ServerKind[]) {
     const dir = path.join(outDir, kind);
-    const server = await BenchServer.start(kind, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200'], { ...env, S3_BUCKET: bucket, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
+    const server = await BenchServer.start(kind, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200'], {
+      ...env,
+      S3_BUCKET: bucket,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    });
     let cpu = 0;
     let mbps = 0;
     for (let i = 0; i < uploads; i++) {
@@ -42,8 +51,13 @@ try {
       mbps += m.mbps / uploads;
     }
     await server.stop();
-    console.log(`${kind}: ${mbps.toFixed(0)} MB/s, ${cpu.toFixed(2)} CPU s/GiB; ${readdirSync(dir).filter((f) => f.includes('.0.')).map((f) => path.join(dir, f)).join(' ')}`);
+    console.log(
+      `${kind}: ${mbps.toFixed(0)} MB/s, ${cpu.toFixed(2)} CPU s/GiB; ${readdirSync(dir)
+        .filter((f) => f.includes('.0.'))
+        .map((f) => path.join(dir, f))
+        .join(' ')}`,
+    );
   }
 } finally {
-  execFileSync('bash', ['scripts/s3-local/stop.sh', env['S3_LOCAL_DIR']!], { cwd: repoRoot, stdio: 'ignore' });
+  execFileSync('bash', ['scripts/s3-local/stop.sh', env.S3_LOCAL_DIR!], { cwd: repoRoot, stdio: 'ignore' });
 }

@@ -76,4 +76,8 @@ for (const [key, time] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, to
 
 const filter = process.argv[4];
 console.log(`\ninclusive time by function${filter ? ` (matching ${filter})` : ''}:`);
-for (const [key, time] of [...inclusive].filter(([key]) => !filter || key.includes(filter)).sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(time)}  ${key}`);
+for (const [key, time] of [...inclusive]
+  .filter(([key]) => !filter || key.includes(filter))
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, top))
+  console.log(`${pct(time)}  ${key}`);

@@ -3,7 +3,6 @@
  * outside the core (no core file is edited). See docs/performance-analysis.md.
  */
 import busboy from 'busboy';
-import type { Readable, Transform } from 'node:stream';
 import { resolveOptions, type UploadHandler, type UploadOptions } from '@sluice/core';
 import { EventHub } from '../../../packages/core/src/events/event-hub.js';
 import type { BodyKind } from '../../../packages/core/src/handler/classify-request.js';
@@ -37,7 +36,13 @@ export function handlerWith(factory: Factory, options: UploadOptions): UploadHan
 /** busboy as the core's parser, but with bigger stream buffers (parser input and file streams). */
 export function busboyWithBuffers(hwm: number): Factory {
   return (contentType, limits, events) => {
-    const parser = busboy({ headers: { 'content-type': contentType }, defParamCharset: 'utf8', highWaterMark: hwm, fileHwm: hwm, limits: { files: limits.files, fields: limits.fields, parts: limits.parts + 1, fieldSize: limits.fieldSize + 1, fieldNameSize: limits.fieldNameSize + 1, headerPairs: 2000 } });
+    const parser = busboy({
+      headers: { 'content-type': contentType },
+      defParamCharset: 'utf8',
+      highWaterMark: hwm,
+      fileHwm: hwm,
+      limits: { files: limits.files, fields: limits.fields, parts: limits.parts + 1, fieldSize: limits.fieldSize + 1, fieldNameSize: limits.fieldNameSize + 1, headerPairs: 2000 },
+    });
     let destroyed = false;
     parser.on('file', (field, stream, info) => {
       stream.on('error', (error) => events.onError(error));
@@ -61,4 +66,3 @@ export function busboyWithBuffers(hwm: number): Factory {
     };
   };
 }
-

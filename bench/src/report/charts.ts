@@ -100,7 +100,14 @@ export function rssChart(results: BenchResults): string | undefined {
     const m = measurements(table, kind).find((x) => x.samples?.length);
     if (!m?.samples) continue;
     const style = LINE_COLORS[kind] ?? { color: COLORS.peer };
-    series.push({ label: plain(SERVER_INFO[kind].label).replace(/ \(.*\)$/, '').replace('pipeline(req, createWriteStream)', 'pipeline to a file'), color: style.color, dashed: style.dashed, points: m.samples.map(([t, rss]) => [t / 1000, (rss - m.idleRss) / MiB]) });
+    series.push({
+      label: plain(SERVER_INFO[kind].label)
+        .replace(/ \(.*\)$/, '')
+        .replace('pipeline(req, createWriteStream)', 'pipeline to a file'),
+      color: style.color,
+      dashed: style.dashed,
+      points: m.samples.map(([t, rss]) => [t / 1000, (rss - m.idleRss) / MiB]),
+    });
   }
   const size = table.fileBytes >= 1024 * MiB ? `${table.fileBytes / (1024 * MiB)} GiB` : `${table.fileBytes / MiB} MiB`;
   return lineChart({

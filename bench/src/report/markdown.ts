@@ -195,7 +195,14 @@ function s3Section(results: BenchResults): string {
     return [
       '## S3 (Ceph radosgw on loopback)',
       '',
-      table(['contender', 'MB/s'], [['Express + Sluice → S3', `not measured yet${s3?.reason ? `: ${s3.reason}` : ''}`], ['Express + multer + multer-s3 → S3', 'not measured yet'], ['lib-storage from memory', 'not measured yet']]),
+      table(
+        ['contender', 'MB/s'],
+        [
+          ['Express + Sluice → S3', `not measured yet${s3?.reason ? `: ${s3.reason}` : ''}`],
+          ['Express + multer + multer-s3 → S3', 'not measured yet'],
+          ['lib-storage from memory', 'not measured yet'],
+        ],
+      ),
       '',
     ].join('\n');
   }
@@ -207,7 +214,12 @@ function s3Section(results: BenchResults): string {
     return [
       kind.startsWith('sluice') ? `**${SERVER_INFO[kind].label}**` : SERVER_INFO[kind].label,
       cell(summarize(list.map((m) => m.mbps)), 0),
-      ratioCell(pairedRatios(list.map((m) => m.mbps), lib)),
+      ratioCell(
+        pairedRatios(
+          list.map((m) => m.mbps),
+          lib,
+        ),
+      ),
       cell(summarize(list.map((m) => m.cpuPerGiB)), 2),
       `+${fmt(Math.max(...list.map(overIdle)) / MiB, 1)}`,
     ];
@@ -256,7 +268,7 @@ function defaultParserSection(results: BenchResults): string {
   return [
     '## Which parser under the engine?',
     '',
-    'The same engine on each parser engine (`packages/core/src/parser/`): throughput with Sluice\'s own parser (the default, `multipart/`) and with @fastify/busboy, each ÷ the same engine on busboy (the engine Sluice was specified with), paired per round. Above 1× beats busboy.',
+    "The same engine on each parser engine (`packages/core/src/parser/`): throughput with Sluice's own parser (the default, `multipart/`) and with @fastify/busboy, each ÷ the same engine on busboy (the engine Sluice was specified with), paired per round. Above 1× beats busboy.",
     '',
     table(['body', 'own parser ÷ busboy engine', '@fastify/busboy ÷ busboy engine'], rows),
     '',
@@ -277,13 +289,22 @@ function machineSection(info: RunInfo): string {
         ['Node', m.node],
         ['OS', m.os],
         ['load average (1 min) at start → end', `${m.loadStart.toFixed(2)} → ${m.loadEnd?.toFixed(2) ?? '?'} (other work on the machine shows up here)`],
-        ['run', `${info.startedAt.toISOString()}, ${minutes(info.seconds)} (${Object.entries(info.sectionSeconds).map(([k, v]) => `${k} ${minutes(v)}`).join(', ')})`],
+        [
+          'run',
+          `${info.startedAt.toISOString()}, ${minutes(info.seconds)} (${Object.entries(info.sectionSeconds)
+            .map(([k, v]) => `${k} ${minutes(v)}`)
+            .join(', ')})`,
+        ],
         ['boundary', `\`${info.boundary}\``],
       ],
       ['---', '---'],
     ),
     '',
-    table(['package', 'version'], Object.entries(info.versions).map(([name, version]) => [name, version]), ['---', '---']),
+    table(
+      ['package', 'version'],
+      Object.entries(info.versions).map(([name, version]) => [name, version]),
+      ['---', '---'],
+    ),
     '',
   ].join('\n');
 }

@@ -85,8 +85,28 @@ export function judgeTargets(results: BenchResults): TargetRow[] {
   rows.push(atLeast('Express + Sluice to disk vs `pipeline(req, createWriteStream)`', 'HTTP disk ÷ pipeline', 0.8, httpRatio(http, 'sluice-disk', 'pipeline-disk')));
 
   if (s3?.measured) {
-    rows.push(atLeast('S3 (radosgw on loopback): Sluice vs lib-storage uploading the same bytes from memory', 'S3 ÷ lib-storage', 0.9, pairedRatios(s3.rows['sluice-s3']!.map((m) => m.mbps), s3.rows['lib-storage']!.map((m) => m.mbps))));
-    rows.push(atLeast('S3: Sluice vs multer + multer-s3', 'S3 ÷ multer-s3', 1, pairedRatios(s3.rows['sluice-s3']!.map((m) => m.mbps), s3.rows['multer-s3']!.map((m) => m.mbps))));
+    rows.push(
+      atLeast(
+        'S3 (radosgw on loopback): Sluice vs lib-storage uploading the same bytes from memory',
+        'S3 ÷ lib-storage',
+        0.9,
+        pairedRatios(
+          s3.rows['sluice-s3']!.map((m) => m.mbps),
+          s3.rows['lib-storage']!.map((m) => m.mbps),
+        ),
+      ),
+    );
+    rows.push(
+      atLeast(
+        'S3: Sluice vs multer + multer-s3',
+        'S3 ÷ multer-s3',
+        1,
+        pairedRatios(
+          s3.rows['sluice-s3']!.map((m) => m.mbps),
+          s3.rows['multer-s3']!.map((m) => m.mbps),
+        ),
+      ),
+    );
   } else {
     const note = `not measured yet${s3?.reason ? ` (${s3.reason})` : ''}`;
     rows.push({ what: 'S3 (radosgw on loopback): Sluice vs lib-storage from memory', short: 'S3 ÷ lib-storage', target: '≥ 0.9×', measured: note, verdict: 'not measured' });
@@ -130,7 +150,11 @@ export function judgeTargets(results: BenchResults): TargetRow[] {
       const ratio = pairedRatios(adversarial, plain);
       if (!worst || ratio.median < worst.ratio.median) worst = { title: shape.title, ratio };
     }
-    if (worst) rows.push({ ...atLeast('Worst body shape an attacker can choose vs the plain 64 MiB shape (core, 64 KiB chunks)', 'worst shape ÷ plain', 0.5, worst.ratio), measured: `${ratioText(worst.ratio)}: ${worst.title}` });
+    if (worst)
+      rows.push({
+        ...atLeast('Worst body shape an attacker can choose vs the plain 64 MiB shape (core, 64 KiB chunks)', 'worst shape ÷ plain', 0.5, worst.ratio),
+        measured: `${ratioText(worst.ratio)}: ${worst.title}`,
+      });
   }
 
   // Peak RSS, 1 GiB upload to disk: ≤ idle + 48 MiB (no part buffers on disk), the same for 64 MiB and 2 GiB.

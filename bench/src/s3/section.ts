@@ -76,16 +76,16 @@ export async function runS3(config: HttpConfig): Promise<S3Results> {
     const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
     if (match) env[match[1]!] = match[2]!;
   }
-  const dir = env['S3_LOCAL_DIR'];
+  const dir = env.S3_LOCAL_DIR;
   const servers = new Map<ServerKind, BenchServer>();
   try {
     const { S3Client, CreateBucketCommand, DeleteBucketCommand } = await import('@aws-sdk/client-s3');
     const bucket = `sluice-bench-${Date.now().toString(36)}`;
     const client = new S3Client({
-      endpoint: env['S3_ENDPOINT'],
-      region: env['S3_REGION'] ?? 'us-east-1',
+      endpoint: env.S3_ENDPOINT,
+      region: env.S3_REGION ?? 'us-east-1',
       forcePathStyle: true,
-      credentials: { accessKeyId: env['AWS_ACCESS_KEY_ID']!, secretAccessKey: env['AWS_SECRET_ACCESS_KEY']! },
+      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
     });
     await client.send(new CreateBucketCommand({ Bucket: bucket }));
     const serverEnv = { ...env, S3_BUCKET: bucket, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };

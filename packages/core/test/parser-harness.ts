@@ -14,9 +14,7 @@ import { chunked, type TestPart } from '../src/testing/multipart-body.js';
 export type CreateParser = (contentType: string, limits: UploadLimits, events: PartParserEvents) => PartParser;
 
 /** One part as the engine saw it. */
-export type Seen =
-  | { type: 'file'; field: string; filename: string | undefined; mimeType: string; content: string }
-  | { type: 'field'; name: string; value: string; refused: boolean };
+export type Seen = { type: 'file'; field: string; filename: string | undefined; mimeType: string; content: string } | { type: 'field'; name: string; value: string; refused: boolean };
 
 /** What a parser reported for one body, normalised the way the engine reads it. */
 export interface Outcome {
@@ -104,13 +102,7 @@ export function parse(create: CreateParser, contentType: string, chunks: readonl
 }
 
 /** Runs `chunks` through the busboy engine and then `other`; returns [busboy, other]. */
-export async function againstBusboy(
-  other: CreateParser,
-  contentType: string,
-  chunks: readonly Buffer[],
-  limits: Partial<UploadLimits> = {},
-  fileDelayMs = 0,
-): Promise<[Outcome, Outcome]> {
+export async function againstBusboy(other: CreateParser, contentType: string, chunks: readonly Buffer[], limits: Partial<UploadLimits> = {}, fileDelayMs = 0): Promise<[Outcome, Outcome]> {
   const a = await parse(createBusboyParser, contentType, chunks, limits, fileDelayMs);
   const b = await parse(other, contentType, chunks, limits, fileDelayMs);
   return [a, b];
@@ -130,12 +122,36 @@ export const nearBoundary = Buffer.from(Array.from({ length: 40 }, (_, i) => `\r
 
 /** Valid bodies both engines must parse identically. */
 export const SHARED_BODIES: Array<[string, TestPart[]]> = [
-  ['a field and a file', [{ name: 'title', value: 'hello' }, { name: 'doc', filename: 'a.txt', content: 'file body', contentType: 'text/plain' }]],
-  ['UTF-8 filename and field value', [{ name: 'nom', value: 'naïve – 日本' }, { name: 'f', filename: 'résumé 日本語.pdf', content: 'x', contentType: 'application/pdf' }]],
+  [
+    'a field and a file',
+    [
+      { name: 'title', value: 'hello' },
+      { name: 'doc', filename: 'a.txt', content: 'file body', contentType: 'text/plain' },
+    ],
+  ],
+  [
+    'UTF-8 filename and field value',
+    [
+      { name: 'nom', value: 'naïve – 日本' },
+      { name: 'f', filename: 'résumé 日本語.pdf', content: 'x', contentType: 'application/pdf' },
+    ],
+  ],
   ['a Windows path as filename (basename kept)', [{ name: 'f', filename: 'C:\\Users\\me\\photo.jpg', content: 'jpg' }]],
-  ['an empty file and an empty field', [{ name: 'e', value: '' }, { name: 'f', filename: 'empty.bin', content: Buffer.alloc(0) }]],
+  [
+    'an empty file and an empty field',
+    [
+      { name: 'e', value: '' },
+      { name: 'f', filename: 'empty.bin', content: Buffer.alloc(0) },
+    ],
+  ],
   ['near-boundary bytes inside a file', [{ name: 'f', filename: 'tricky.bin', content: nearBoundary }]],
-  ['binary file, several files in one field', [{ name: 'f', filename: '1.bin', content: randomBytes(3000) }, { name: 'f', filename: '2.bin', content: randomBytes(10) }]],
+  [
+    'binary file, several files in one field',
+    [
+      { name: 'f', filename: '1.bin', content: randomBytes(3000) },
+      { name: 'f', filename: '2.bin', content: randomBytes(10) },
+    ],
+  ],
   ['an empty file input as browsers send it (filename="")', [{ name: 'pick', filename: '', content: Buffer.alloc(0) }]],
   ['filename="" on a text/plain part (a field in busboy)', [{ name: 't', filename: '', content: 'text', contentType: 'text/plain' }]],
   ['a quoted filename with escaped quotes', [{ name: 'f', filename: 'say "hi".txt', content: 'q' }]],

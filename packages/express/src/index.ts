@@ -38,9 +38,7 @@ export interface ExpressUploadOptions {
 export type ExpressUploadError = UploadError & { statusCode: number };
 
 function toHandler(optionsOrHandler: UploadOptions<Request> | UploadHandler<Request>): UploadHandler<Request> {
-  return typeof (optionsOrHandler as UploadHandler).handle === 'function'
-    ? (optionsOrHandler as UploadHandler<Request>)
-    : createUploadHandler(optionsOrHandler as UploadOptions<Request>);
+  return typeof (optionsOrHandler as UploadHandler).handle === 'function' ? (optionsOrHandler as UploadHandler<Request>) : createUploadHandler(optionsOrHandler as UploadOptions<Request>);
 }
 
 /**

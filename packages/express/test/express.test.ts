@@ -31,7 +31,10 @@ function get(url: string): Promise<{ status: number; body: string }> {
   });
 }
 
-const oneFile = buildMultipart([{ name: 'doc', filename: 'a.txt', content: 'hello', contentType: 'text/plain' }, { name: 'title', value: 'T' }]);
+const oneFile = buildMultipart([
+  { name: 'doc', filename: 'a.txt', content: 'hello', contentType: 'text/plain' },
+  { name: 'title', value: 'T' },
+]);
 const tooBig = buildMultipart([{ name: 'doc', filename: 'a.bin', content: Buffer.alloc(2048) }]);
 const send = (transport: ReturnType<typeof socketTransport>, body = oneFile) => transport.send({ headers: { 'content-type': body.contentType }, body: body.body });
 
@@ -39,7 +42,7 @@ describe('@sluice/express', () => {
   it('accepts plain options and puts the result where multer users look', async () => {
     const app = express();
     app.post('/upload', upload({ storage: memoryStorage() }), (req, res) => {
-      res.json({ names: req.files!['doc']!.map((f) => f.name), body: req.body, requestId: res.locals.upload!.requestId });
+      res.json({ names: req.files!.doc!.map((f) => f.name), body: req.body, requestId: res.locals.upload!.requestId });
     });
     const response = await send(await listen(app));
     expect(response.status).toBe(200);
@@ -57,7 +60,7 @@ describe('@sluice/express', () => {
     const response = await send(await listen(app), tooBig);
     expect(response.status).toBe(413);
     expect(response.json).toEqual({ mine: 'LIMIT_FILE_SIZE' });
-    expect(response.headers['connection']).toBe('close');
+    expect(response.headers.connection).toBe('close');
     const error = seen[0] as UploadError & { statusCode: number };
     expect(error).toBeInstanceOf(UploadError);
     expect([error.status, error.statusCode, error.expose]).toEqual([413, 413, true]);

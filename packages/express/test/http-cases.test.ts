@@ -15,9 +15,10 @@ runHttpCases('express', async ({ handler, preRead }) => {
   const { port } = server.address() as AddressInfo;
   return {
     transport: socketTransport(`http://127.0.0.1:${port}`),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 });

@@ -64,9 +64,7 @@ function bodyOf(request: Request, env: unknown): ReadableStream<Uint8Array> | In
 }
 
 function toHandler(optionsOrHandler: UploadOptions<Context> | UploadHandler<Context>): UploadHandler<Context> {
-  return typeof (optionsOrHandler as UploadHandler).handle === 'function'
-    ? (optionsOrHandler as UploadHandler<Context>)
-    : createUploadHandler(optionsOrHandler as UploadOptions<Context>);
+  return typeof (optionsOrHandler as UploadHandler).handle === 'function' ? (optionsOrHandler as UploadHandler<Context>) : createUploadHandler(optionsOrHandler as UploadOptions<Context>);
 }
 
 /**
@@ -92,10 +90,7 @@ export function toHTTPException(error: unknown): HTTPException {
  *
  * Pass an existing handler (`createUploadHandler(...)`) to listen to its events.
  */
-export function upload<E extends UploadEnv = UploadEnv>(
-  optionsOrHandler: UploadOptions<Context> | UploadHandler<Context>,
-  options: HonoUploadOptions = {},
-): MiddlewareHandler<E> {
+export function upload<E extends UploadEnv = UploadEnv>(optionsOrHandler: UploadOptions<Context> | UploadHandler<Context>, options: HonoUploadOptions = {}): MiddlewareHandler<E> {
   const handler = toHandler(optionsOrHandler);
   return async function sluiceUpload(c, next) {
     let result: UploadResult;

@@ -5,7 +5,10 @@ import { createUploadHandler, memoryStorage, type StoredFile, type UploadResult 
 import { buildMultipart } from '@sluice/core/testing';
 import { UploadError, upload, uploadErrorHandler, type UploadEnv } from '../src/index.js';
 
-const oneFile = buildMultipart([{ name: 'doc', filename: 'a.txt', content: 'hello', contentType: 'text/plain' }, { name: 'title', value: 'T' }]);
+const oneFile = buildMultipart([
+  { name: 'doc', filename: 'a.txt', content: 'hello', contentType: 'text/plain' },
+  { name: 'title', value: 'T' },
+]);
 const tooBig = buildMultipart([{ name: 'doc', filename: 'a.bin', content: Buffer.alloc(2048) }]);
 const post = (app: Hono<any>, body = oneFile) => app.request('/upload', { method: 'POST', headers: { 'content-type': body.contentType }, body: new Uint8Array(body.body) });
 const small = { storage: memoryStorage(), limits: { fileSize: 1024 } };
@@ -16,7 +19,7 @@ describe('@sluice/hono', () => {
     app.post('/upload', upload({ storage: memoryStorage() }), (c) => {
       expectTypeOf(c.get('upload')).toEqualTypeOf<UploadResult>();
       expectTypeOf(c.get('files')).toEqualTypeOf<Record<string, StoredFile[]>>();
-      return c.json({ names: c.get('files')['doc']!.map((f) => f.name), fields: c.get('fields'), requestId: c.get('upload').requestId });
+      return c.json({ names: c.get('files').doc!.map((f) => f.name), fields: c.get('fields'), requestId: c.get('upload').requestId });
     });
     const response = await post(app);
     expect(response.status).toBe(200);

@@ -24,10 +24,11 @@ runHttpCases('hono on @hono/node-server', async (setup) => {
   const { port } = server.address() as AddressInfo;
   return {
     transport: socketTransport(`http://127.0.0.1:${port}`),
-    close: () => new Promise<void>((resolve) => {
-      (server as import('node:http').Server).closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        (server as import('node:http').Server).closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 });
 

@@ -29,7 +29,7 @@ const send = (transport: ReturnType<typeof socketTransport>) => transport.send({
 describe('@sluice/hono on @hono/node-server', () => {
   it('reads the Node request itself, so the Web body stream is never built', async () => {
     const app = new Hono<UploadEnv>();
-    app.post('/upload', upload({ storage: memoryStorage() }), (c) => c.json({ size: c.get('files')['doc']![0]!.size, webBodyUsed: c.req.raw.bodyUsed }));
+    app.post('/upload', upload({ storage: memoryStorage() }), (c) => c.json({ size: c.get('files').doc![0]!.size, webBodyUsed: c.req.raw.bodyUsed }));
     const response = await send(await listen(app));
     expect(response.status).toBe(200);
     expect(response.json).toEqual({ size: 5, webBodyUsed: false });
@@ -42,7 +42,7 @@ describe('@sluice/hono on @hono/node-server', () => {
       await c.req.raw.body!.getReader().read();
       await next();
     });
-    app.post('/upload', upload({ storage: memoryStorage() }), (c) => c.json({ size: c.get('files')['doc']![0]!.size }));
+    app.post('/upload', upload({ storage: memoryStorage() }), (c) => c.json({ size: c.get('files').doc![0]!.size }));
     app.onError((error, c) => c.json({ code: ((error as Error).cause as { code?: string } | undefined)?.code }, 500));
     const response = await send(await listen(app));
     expect(response.status).toBe(500);

@@ -34,9 +34,7 @@ export interface UploadState {
 }
 
 function toHandler(optionsOrHandler: UploadOptions<Context> | UploadHandler<Context>): UploadHandler<Context> {
-  return typeof (optionsOrHandler as UploadHandler).handle === 'function'
-    ? (optionsOrHandler as UploadHandler<Context>)
-    : createUploadHandler(optionsOrHandler as UploadOptions<Context>);
+  return typeof (optionsOrHandler as UploadHandler).handle === 'function' ? (optionsOrHandler as UploadHandler<Context>) : createUploadHandler(optionsOrHandler as UploadOptions<Context>);
 }
 
 /**
@@ -88,7 +86,7 @@ export function upload(optionsOrHandler: UploadOptions<Context> | UploadHandler<
     }
     ctx.request.files = result.files;
     ctx.request.body = result.fields;
-    ctx.state['upload'] = result;
+    ctx.state.upload = result;
     await next();
   };
 }

@@ -16,7 +16,7 @@ runHttpCases('koa', async ({ handler, preRead }) => {
   app.use(async (ctx, next) => {
     if (ctx.method !== 'POST' || ctx.path !== '/upload') return next();
     await uploadMiddleware(ctx, async () => {
-      ctx.body = { files: ctx.request.files, fields: ctx.request.body, upload: ctx.state['upload'] };
+      ctx.body = { files: ctx.request.files, fields: ctx.request.body, upload: ctx.state.upload };
     });
   });
   const server = app.listen(0, '127.0.0.1');
@@ -24,9 +24,10 @@ runHttpCases('koa', async ({ handler, preRead }) => {
   const { port } = server.address() as AddressInfo;
   return {
     transport: socketTransport(`http://127.0.0.1:${port}`),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 });

@@ -22,7 +22,10 @@ async function listen(app: Koa): Promise<ReturnType<typeof socketTransport>> {
   return socketTransport(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
 }
 
-const oneFile = buildMultipart([{ name: 'doc', filename: 'a.txt', content: 'hello', contentType: 'text/plain' }, { name: 'title', value: 'T' }]);
+const oneFile = buildMultipart([
+  { name: 'doc', filename: 'a.txt', content: 'hello', contentType: 'text/plain' },
+  { name: 'title', value: 'T' },
+]);
 const tooBig = buildMultipart([{ name: 'doc', filename: 'a.bin', content: Buffer.alloc(2048) }]);
 const send = (transport: ReturnType<typeof socketTransport>, body = oneFile) => transport.send({ headers: { 'content-type': body.contentType }, body: body.body });
 const small = { storage: memoryStorage(), limits: { fileSize: 1024 } };
@@ -32,7 +35,7 @@ describe('@sluice/koa', () => {
     const app = new Koa();
     app.use(upload({ storage: memoryStorage() }));
     app.use((ctx) => {
-      ctx.body = { names: ctx.request.files!['doc']!.map((f) => f.name), body: ctx.request.body, requestId: ctx.state['upload'].requestId };
+      ctx.body = { names: ctx.request.files!.doc!.map((f) => f.name), body: ctx.request.body, requestId: ctx.state.upload.requestId };
     });
     const response = await send(await listen(app));
     expect(response.status).toBe(200);
@@ -47,7 +50,7 @@ describe('@sluice/koa', () => {
     const response = await send(await listen(app), tooBig);
     expect(response.status).toBe(413);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
-    expect(response.headers['connection']).toBe('close');
+    expect(response.headers.connection).toBe('close');
     expect(response.json).toEqual({ error: { code: 'LIMIT_FILE_SIZE', message: 'File too large', limit: 'fileSize', max: 1024 } });
     // Koa's convention holds: the error is still emitted on the app.
     expect(emitted).toHaveLength(1);

@@ -125,9 +125,7 @@ export function downloadDigest(baseUrl: string, path: string, timeoutMs = 60_000
 /** The request head of a multipart POST to /upload, as raw bytes. */
 export function requestHead(baseUrl: string, body: Pick<GenBody, 'contentType' | 'contentLength'>): Buffer {
   const { host, port } = target(baseUrl);
-  return Buffer.from(
-    `POST /upload HTTP/1.1\r\nHost: ${host}:${port}\r\nContent-Type: ${body.contentType}\r\nContent-Length: ${body.contentLength}\r\nConnection: close\r\n\r\n`,
-  );
+  return Buffer.from(`POST /upload HTTP/1.1\r\nHost: ${host}:${port}\r\nContent-Type: ${body.contentType}\r\nContent-Length: ${body.contentLength}\r\nConnection: close\r\n\r\n`);
 }
 
 /** How a client goes away: a TCP reset, or a plain close (FIN) of both directions. */

@@ -1,13 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  CreateBucketCommand,
-  DeleteObjectCommand,
-  AbortMultipartUploadCommand,
-  ListMultipartUploadsCommand,
-  paginateListObjectsV2,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectCommand, AbortMultipartUploadCommand, ListMultipartUploadsCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import type { Env } from '@sluice/demo-common';
 

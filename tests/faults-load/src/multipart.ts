@@ -37,8 +37,7 @@ export function genBody(seed: number, files: readonly GenFile[], fields: Record<
   const fieldBytes = Object.entries(fields).map(([name, value]) => fieldPart(boundary, name, value));
   const heads = files.map((file) => partHead(boundary, file));
   const tail = Buffer.from(`--${boundary}--\r\n`);
-  const contentLength =
-    fieldBytes.reduce((sum, part) => sum + part.length, 0) + files.reduce((sum, file, i) => sum + heads[i]!.length + file.size + 2, 0) + tail.length;
+  const contentLength = fieldBytes.reduce((sum, part) => sum + part.length, 0) + files.reduce((sum, file, i) => sum + heads[i]!.length + file.size + 2, 0) + tail.length;
   const sha256: string[] = [];
   return {
     contentType: `multipart/form-data; boundary=${boundary}`,

@@ -95,66 +95,72 @@ for (const storage of ['disk', 's3'] as const) {
       keep.add(stored.key);
     }
 
-    it(`${POINTS[storage]} abort points across the three demos: each request fails, nothing is left, and the server still serves a normal upload`, async () => {
-      const seed = seedFrom(storage === 'disk' ? 'ABORT_SEED' : 'ABORT_SEED_S3', `client aborts on ${storage} (${POINTS[storage]} points)`);
-      const rng = prng(seed);
-      const codes: Record<string, number> = {};
-      let lateCleanups = 0;
-      for (let point = 0; point < POINTS[storage]; point++) {
-        const demo = demos[point % demos.length]!;
-        const files = mixedFiles(rng, point, storage);
-        const body = genBody(seed, files);
-        const bytes = bodyBuffer(body);
-        // Anything from no body byte at all to just before the closing delimiter completes.
-        const cut = rng.int(0, bytes.length - 4);
-        const mode: AbortMode = rng.pick(['reset', 'close'] as const);
-        const pauseMs = rng.int(0, 30);
-        const where = `seed ${seed}, point ${point} (${demo.demo}): files ${files.map((file) => file.size).join('/')}, cut at ${cut} of ${bytes.length}, ${mode}`;
+    it(
+      `${POINTS[storage]} abort points across the three demos: each request fails, nothing is left, and the server still serves a normal upload`,
+      async () => {
+        const seed = seedFrom(storage === 'disk' ? 'ABORT_SEED' : 'ABORT_SEED_S3', `client aborts on ${storage} (${POINTS[storage]} points)`);
+        const rng = prng(seed);
+        const codes: Record<string, number> = {};
+        let lateCleanups = 0;
+        for (let point = 0; point < POINTS[storage]; point++) {
+          const demo = demos[point % demos.length]!;
+          const files = mixedFiles(rng, point, storage);
+          const body = genBody(seed, files);
+          const bytes = bodyBuffer(body);
+          // Anything from no body byte at all to just before the closing delimiter completes.
+          const cut = rng.int(0, bytes.length - 4);
+          const mode: AbortMode = rng.pick(['reset', 'close'] as const);
+          const pauseMs = rng.int(0, 30);
+          const where = `seed ${seed}, point ${point} (${demo.demo}): files ${files.map((file) => file.size).join('/')}, cut at ${cut} of ${bytes.length}, ${mode}`;
 
-        let requestId: string | undefined;
-        const started = nextEvent(demo, 'loadstart');
-        const ended = nextEvent(demo, 'loadend', () => requestId);
-        const partial = sendPartial(demo.url, Buffer.concat([requestHead(demo.url, body), bytes.subarray(0, cut)]));
-        try {
-          await partial.written;
-          // The head is complete, so the upload must have started before the client goes away.
-          requestId = (await within(started.promise, 5000, `loadstart, ${where}`)).requestId;
-          await sleep(pauseMs);
-          await partial.abort(mode);
-          const end = await within(ended.promise, 40_000, `loadend, ${where}`);
-          expect(end.error, `an aborted upload succeeded: ${where}`).toBeDefined();
-          codes[end.error!.code] = (codes[end.error!.code] ?? 0) + 1;
-        } finally {
-          started.cancel();
-          ended.cancel();
-          await partial.abort('reset');
+          let requestId: string | undefined;
+          const started = nextEvent(demo, 'loadstart');
+          const ended = nextEvent(demo, 'loadend', () => requestId);
+          const partial = sendPartial(demo.url, Buffer.concat([requestHead(demo.url, body), bytes.subarray(0, cut)]));
+          try {
+            await partial.written;
+            // The head is complete, so the upload must have started before the client goes away.
+            requestId = (await within(started.promise, 5000, `loadstart, ${where}`)).requestId;
+            await sleep(pauseMs);
+            await partial.abort(mode);
+            const end = await within(ended.promise, 40_000, `loadend, ${where}`);
+            expect(end.error, `an aborted upload succeeded: ${where}`).toBeDefined();
+            codes[end.error!.code] = (codes[end.error!.code] ?? 0) + 1;
+          } finally {
+            started.cancel();
+            ended.cancel();
+            await partial.abort('reset');
+          }
+          expect(demo.setup.handler.activeUploads, where).toBe(0);
+          // Settled means cleaned up: looked at right away, then polled briefly only to report a late clean-up.
+          const { left, polls } = await settleEmpty(leftovers, 3000);
+          expect(left, `left behind: ${where}`).toEqual([]);
+          if (polls > 0) lateCleanups += 1;
+          if (storage === 'disk') {
+            const open = (await openDescriptors(process.pid)).filter((target) => dirs.some((dir) => target.startsWith(dir)));
+            expect(open, `descriptors still open: ${where}`).toEqual([]);
+          }
+          if (point % 10 === 9 || point === POINTS[storage] - 1) await normalUpload(demo, rng, `seed-${seed}-after-${point}`);
         }
-        expect(demo.setup.handler.activeUploads, where).toBe(0);
-        // Settled means cleaned up: looked at right away, then polled briefly only to report a late clean-up.
-        const { left, polls } = await settleEmpty(leftovers, 3000);
-        expect(left, `left behind: ${where}`).toEqual([]);
-        if (polls > 0) lateCleanups += 1;
-        if (storage === 'disk') {
-          const open = (await openDescriptors(process.pid)).filter((target) => dirs.some((dir) => target.startsWith(dir)));
-          expect(open, `descriptors still open: ${where}`).toEqual([]);
+        console.log(`[faults-load] ${POINTS[storage]} aborts on ${storage} (seed ${seed}): server-side outcomes ${JSON.stringify(codes)}; late clean-ups ${lateCleanups}`);
+        expect(lateCleanups, `seed ${seed}: some clean-ups finished after the request settled`).toBe(0);
+        if (storage === 's3') {
+          const created = count('CreateMultipartUploadCommand');
+          const aborted = count('AbortMultipartUploadCommand');
+          const completed = count('CompleteMultipartUploadCommand');
+          console.log(
+            `[faults-load] S3 commands over the run: ${created} multipart uploads created, ${aborted} aborted, ${completed} completed (then rolled back), ${count('DeleteObjectCommand')} objects deleted`,
+          );
+          expect(created, `seed ${seed}: no abort point fell inside a multipart upload`).toBeGreaterThan(0);
+          // Normal uploads stay under one part, so every multipart upload belonged to an aborted request: it was
+          // aborted, or (its bytes all in before the cut) completed and then deleted by the all-or-nothing rollback.
+          expect(aborted + completed).toBeGreaterThanOrEqual(created);
         }
-        if (point % 10 === 9 || point === POINTS[storage] - 1) await normalUpload(demo, rng, `seed-${seed}-after-${point}`);
-      }
-      console.log(`[faults-load] ${POINTS[storage]} aborts on ${storage} (seed ${seed}): server-side outcomes ${JSON.stringify(codes)}; late clean-ups ${lateCleanups}`);
-      expect(lateCleanups, `seed ${seed}: some clean-ups finished after the request settled`).toBe(0);
-      if (storage === 's3') {
-        const created = count('CreateMultipartUploadCommand');
-        const aborted = count('AbortMultipartUploadCommand');
-        const completed = count('CompleteMultipartUploadCommand');
-        console.log(`[faults-load] S3 commands over the run: ${created} multipart uploads created, ${aborted} aborted, ${completed} completed (then rolled back), ${count('DeleteObjectCommand')} objects deleted`);
-        expect(created, `seed ${seed}: no abort point fell inside a multipart upload`).toBeGreaterThan(0);
-        // Normal uploads stay under one part, so every multipart upload belonged to an aborted request: it was
-        // aborted, or (its bytes all in before the cut) completed and then deleted by the all-or-nothing rollback.
-        expect(aborted + completed).toBeGreaterThanOrEqual(created);
-      }
-      // After all of it, every demo still serves a normal upload.
-      for (const demo of demos) await normalUpload(demo, rng, `seed-${seed}-final-${demo.demo}`);
-      expect(await leftovers()).toEqual([]);
-    }, Math.max(180_000, POINTS[storage] * (storage === 's3' ? 1500 : 500)));
+        // After all of it, every demo still serves a normal upload.
+        for (const demo of demos) await normalUpload(demo, rng, `seed-${seed}-final-${demo.demo}`);
+        expect(await leftovers()).toEqual([]);
+      },
+      Math.max(180_000, POINTS[storage] * (storage === 's3' ? 1500 : 500)),
+    );
   });
 }

@@ -22,7 +22,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * (~1.6 GiB per run). Both sizes run disk and S3 on all three demos.
  * LOAD_UPLOADS=N changes the number of uploads.
  */
-const FULL = process.env['LOAD_FULL'] === '1';
+const FULL = process.env.LOAD_FULL === '1';
 const UPLOADS = envCount('LOAD_UPLOADS', 200);
 const MIN_SIZE = 1 * KiB;
 const MAX_SIZE = 16 * MiB;
@@ -94,10 +94,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const runs: Array<[storage: 'disk' | 's3', demo: DemoName]> = [
-  ...DEMOS.map((demo): ['disk', DemoName] => ['disk', demo]),
-  ...DEMOS.map((demo): ['s3', DemoName] => ['s3', demo]),
-];
+const runs: Array<[storage: 'disk' | 's3', demo: DemoName]> = [...DEMOS.map((demo): ['disk', DemoName] => ['disk', demo]), ...DEMOS.map((demo): ['s3', DemoName] => ['s3', demo])];
 
 describe(`load: ${UPLOADS} concurrent uploads, ${FULL ? 'full size (LOAD_FULL=1)' : 'CI size'}`, () => {
   it.each(runs)('STORAGE=%s, %s demo: every file byte-exact, no errors, peak RSS bounded, descriptors back to their start', async (storage, name) => {
@@ -178,7 +175,10 @@ describe(`load: ${UPLOADS} concurrent uploads, ${FULL ? 'full size (LOAD_FULL=1)
         startFds.length - startS3Sockets,
       );
       expect(end.toS3.length).toBeLessThanOrEqual(50);
-      expect(end.toS3.filter((socket) => socket.rxQueue > 0 || socket.txQueue > 0 || socket.state !== '01'), 'sockets to S3 that are not idle').toEqual([]);
+      expect(
+        end.toS3.filter((socket) => socket.rxQueue > 0 || socket.txQueue > 0 || socket.state !== '01'),
+        'sockets to S3 that are not idle',
+      ).toEqual([]);
 
       // Nothing stored twice or half: exactly the files that were answered, and no .partial file.
       const stored = storage === 'disk' ? await diskLeftovers(dir) : await s3Leftovers(client, bucket);

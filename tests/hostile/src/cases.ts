@@ -1,20 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import type { TestMultipartBody } from '@sluice/core/testing';
-import {
-  BOUNDARY,
-  KiB,
-  MULTIPART,
-  MiB,
-  PNG,
-  buildMultipart,
-  chunkedEncoding,
-  fileHeaders,
-  headFor,
-  lazy,
-  random,
-  rawMultipart,
-  requestHead,
-} from './bodies.js';
+import { BOUNDARY, KiB, MULTIPART, MiB, PNG, buildMultipart, chunkedEncoding, fileHeaders, headFor, lazy, random, rawMultipart, requestHead } from './bodies.js';
 import type { CaseContext, HostileCase } from './hostile-case.js';
 import { rawExchange, step, type RawStep } from './raw-client.js';
 
@@ -340,7 +326,14 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     steps: () => {
       // The fuzz counterexample of packages/core/test/handler/failures.test.ts:
       // `\r\n--B--` before a valid body whose last CRLF before the closing boundary was overwritten.
-      const valid = buildMultipart([{ name: 'title', value: 't' }, { name: 'f', filename: 'a.bin', content: 'abc' }, { name: 'g', filename: 'b.txt', content: 'second' }], 'FzB').body;
+      const valid = buildMultipart(
+        [
+          { name: 'title', value: 't' },
+          { name: 'f', filename: 'a.bin', content: 'abc' },
+          { name: 'g', filename: 'b.txt', content: 'second' },
+        ],
+        'FzB',
+      ).body;
       valid[valid.length - '\r\n--FzB--\r\n'.length] = 0;
       return send({ boundary: 'FzB', contentType: 'multipart/form-data; boundary=FzB', body: Buffer.concat([Buffer.from('\r\n--FzB--'), valid]) });
     },
@@ -358,7 +351,10 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     id: '6.2',
     name: 'the client aborts after one file completed: that file is removed too (all-or-nothing)',
     steps: (probe) => {
-      const body = buildMultipart([{ name: 'file', filename: 'done.txt', content: 'complete', contentType: 'text/plain' }, { name: 'file', filename: 'cut.bin', content: random(900 * KiB) }]);
+      const body = buildMultipart([
+        { name: 'file', filename: 'done.txt', content: 'complete', contentType: 'text/plain' },
+        { name: 'file', filename: 'cut.bin', content: random(900 * KiB) },
+      ]);
       return [step.write(headFor(body)), step.write(body.body.subarray(0, 400 * KiB)), step.until(() => probe.bytesReceived() >= 300 * KiB, 3000), step.wait(100), step.destroy()];
     },
     expect: { status: null, code: 'CLIENT_ABORTED' },
@@ -385,7 +381,13 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   {
     id: '6.4',
     name: 'a failure after the first file was stored removes it (rollback)',
-    steps: () => send(buildMultipart([{ name: 'file', filename: 'fine.txt', content: 'fine', contentType: 'text/plain' }, { name: 'file', filename: 'big.bin', content: random(MiB + 1) }])),
+    steps: () =>
+      send(
+        buildMultipart([
+          { name: 'file', filename: 'fine.txt', content: 'fine', contentType: 'text/plain' },
+          { name: 'file', filename: 'big.bin', content: random(MiB + 1) },
+        ]),
+      ),
     expect: { status: 413, code: 'LIMIT_FILE_SIZE' },
   },
 
@@ -543,7 +545,14 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     id: '10.2',
     name: 'duplicate Content-Disposition headers in one part',
     steps: () =>
-      send(rawMultipart([{ headers: ['Content-Disposition: form-data; name="file"; filename="safe.txt"', 'Content-Disposition: form-data; name="file"; filename="evil.php"', 'Content-Type: text/plain'], content: 'x' }])),
+      send(
+        rawMultipart([
+          {
+            headers: ['Content-Disposition: form-data; name="file"; filename="safe.txt"', 'Content-Disposition: form-data; name="file"; filename="evil.php"', 'Content-Type: text/plain'],
+            content: 'x',
+          },
+        ]),
+      ),
     expect: { status: 400, code: 'MALFORMED_REQUEST' },
   },
   {
@@ -576,7 +585,7 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     check: ({ expect, response }) => {
       expect(Object.hasOwn(response.json.fields, '__proto__')).toBe(true);
       // The server runs in this process: nothing leaked into any prototype.
-      expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       expect(Object.hasOwn(Object.prototype, 'polluted')).toBe(false);
       expect(typeof ({} as object).toString).toBe('function');
     },
@@ -588,7 +597,7 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     expect: { status: 200, files: [{ field: '__proto__', content: Buffer.from('proto file') }] },
     check: ({ expect, response }) => {
       expect(Object.hasOwn(response.json.files, '__proto__')).toBe(true);
-      expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     },
   },
 
@@ -603,7 +612,9 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     id: '12.2',
     name: 'an SVG with a script',
     steps: () =>
-      send(buildMultipart([{ name: 'file', filename: 'logo.svg', content: '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', contentType: 'image/svg+xml' }])),
+      send(
+        buildMultipart([{ name: 'file', filename: 'logo.svg', content: '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', contentType: 'image/svg+xml' }]),
+      ),
     expect: { status: 415, code: 'TYPE_NOT_ALLOWED' },
   },
   {
@@ -689,7 +700,11 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   {
     id: '14.5',
     name: 'Transfer-Encoding and Content-Length together (request smuggling)',
-    steps: () => [step.write(requestHead({ contentLength: smallFile().body.length, contentType: smallFile().contentType, headers: ['Transfer-Encoding: chunked'] })), step.write(smallFile().body), step.wait(2000)],
+    steps: () => [
+      step.write(requestHead({ contentLength: smallFile().body.length, contentType: smallFile().contentType, headers: ['Transfer-Encoding: chunked'] })),
+      step.write(smallFile().body),
+      step.wait(2000),
+    ],
     expect: { status: 400, byNode: 'llhttp refuses the ambiguous framing while parsing the head' },
   },
   {
@@ -698,21 +713,30 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     steps: () => {
       const body = midFile().body.subarray(0, 20_000);
       // Two whole chunks of 10 000 bytes ("2710\r\n" + data + "\r\n"), then garbage where a size belongs.
-      return [step.write(requestHead({ contentType: midFile().contentType, headers: ['Transfer-Encoding: chunked'] })), step.write(chunkedEncoding(body, 10_000).subarray(0, 2 * 10_008)), step.wait(100), step.write('zz\r\n'), step.wait(2000)];
+      return [
+        step.write(requestHead({ contentType: midFile().contentType, headers: ['Transfer-Encoding: chunked'] })),
+        step.write(chunkedEncoding(body, 10_000).subarray(0, 2 * 10_008)),
+        step.wait(100),
+        step.write('zz\r\n'),
+        step.wait(2000),
+      ];
     },
     expect: { status: 400, byNode: "the chunked framing is decoded by Node's parser, which answers 400 itself and destroys the socket; the handler sees an aborted body" },
   },
   {
     id: '14.7',
     name: 'request headers over 16 KiB',
-    steps: () => [step.write(requestHead({ contentLength: smallFile().body.length, contentType: smallFile().contentType, headers: [`X-Padding: ${'p'.repeat(20 * KiB)}`] })), step.write(smallFile().body)],
+    steps: () => [
+      step.write(requestHead({ contentLength: smallFile().body.length, contentType: smallFile().contentType, headers: [`X-Padding: ${'p'.repeat(20 * KiB)}`] })),
+      step.write(smallFile().body),
+    ],
     expect: { status: 431, byNode: "maxHeaderSize (16 KiB) is enforced by Node's parser before the request exists" },
   },
   {
     id: '14.8',
     name: 'a Content-Length that is not a number',
     steps: () => [step.write(requestHead({ contentLength: '12abc', contentType: smallFile().contentType })), step.write(smallFile().body), step.wait(2000)],
-    expect: { status: 400, byNode: "llhttp refuses an invalid Content-Length while parsing the head" },
+    expect: { status: 400, byNode: 'llhttp refuses an invalid Content-Length while parsing the head' },
   },
 
   // 15. Guessable stored names

@@ -99,7 +99,15 @@ export function parseResponse(raw: Buffer, closed: boolean): Parsed {
   let offset = 0;
   for (;;) {
     const end = raw.indexOf(HEADER_END, offset);
-    if (end < 0) return { status: undefined, headers: {}, body: Buffer.alloc(0), informational, complete: false, finalStart: offset < raw.length && !raw.subarray(offset).toString('latin1').startsWith('HTTP/1.1 1') ? offset : -1 };
+    if (end < 0)
+      return {
+        status: undefined,
+        headers: {},
+        body: Buffer.alloc(0),
+        informational,
+        complete: false,
+        finalStart: offset < raw.length && !raw.subarray(offset).toString('latin1').startsWith('HTTP/1.1 1') ? offset : -1,
+      };
     const head = raw.subarray(offset, end).toString('latin1').split('\r\n');
     const match = /^HTTP\/1\.[01] (\d{3})(?: .*)?$/.exec(head[0] ?? '');
     if (!match) return { status: undefined, headers: {}, body: Buffer.alloc(0), informational, complete: false, finalStart: offset };

@@ -60,7 +60,7 @@ function koaApp(handler: UploadHandler<any>): Koa {
   app.use(async (ctx, next) => {
     if (ctx.method !== 'POST' || ctx.path !== '/upload') return next();
     await middleware(ctx, async () => {
-      ctx.body = { files: ctx.request.files, fields: ctx.request.body, upload: ctx.state['upload'] };
+      ctx.body = { files: ctx.request.files, fields: ctx.request.body, upload: ctx.state.upload };
     });
   });
   return app;

@@ -76,7 +76,10 @@ export async function killRadosgw(dir: string): Promise<void> {
   process.kill(pid, 'SIGKILL');
   // Wait until it is gone (or a zombie), so the port is really closed.
   for (let i = 0; i < 100; i++) {
-    const state = await readFile(`/proc/${pid}/stat`, 'utf8').then((s) => s.split(' ')[2], () => 'gone');
+    const state = await readFile(`/proc/${pid}/stat`, 'utf8').then(
+      (s) => s.split(' ')[2],
+      () => 'gone',
+    );
     if (state === 'gone' || state === 'Z') return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

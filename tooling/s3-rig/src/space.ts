@@ -4,10 +4,11 @@ import {
   CreateBucketCommand,
   DeleteBucketCommand,
   DeleteObjectCommand,
+  ListMultipartUploadsCommand,
+  type MultipartUpload,
   paginateListObjectsV2,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { listPendingUploads } from '@sluice/core/s3';
 import { connection, testClient } from './connection.js';
 
 /** Where one test works: its own bucket, or a unique prefix in S3_BUCKET. */
@@ -33,6 +34,23 @@ export interface TestSpace {
 /** A name for a fresh bucket: S3 names are global, lower case, <= 63 chars. */
 export function uniqueName(label: string): string {
   return `sluice-${label}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`.slice(0, 63);
+}
+
+/**
+ * Pending multipart uploads under `prefix`, listed by the rig itself rather
+ * than by the driver under test, so a bug in the driver's listing cannot hide
+ * its own leftovers.
+ */
+async function* listPendingUploads(client: S3Client, bucket: string, prefix: string): AsyncGenerator<MultipartUpload> {
+  let KeyMarker: string | undefined;
+  let UploadIdMarker: string | undefined;
+  do {
+    const page = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix, KeyMarker, UploadIdMarker }));
+    yield* page.Uploads ?? [];
+    if (!page.IsTruncated) return;
+    KeyMarker = page.NextKeyMarker;
+    UploadIdMarker = page.NextUploadIdMarker;
+  } while (KeyMarker !== undefined || UploadIdMarker !== undefined);
 }
 
 async function objectKeys(client: S3Client, bucket: string, prefix: string): Promise<string[]> {

@@ -9,7 +9,7 @@ import { prepareDemo, type RunningDemo } from '../setup.js';
 import type { StartDemo } from './smoke.js';
 
 /** Debian's Chromium; Playwright's own browser download is not used. */
-export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** `test-artifacts/` at the repository root (gitignored). */
 export const ARTIFACTS_DIR = fileURLToPath(new URL('../../../../test-artifacts/', import.meta.url));

@@ -72,7 +72,13 @@ export function runS3SmokeTests(framework: string, startWith: StartWith): void {
       const demo = await startWith('s3', { MAX_FILE_SIZE: '8MiB' });
       const commands = recordCommands(demo.setup);
       const big = randomBytes(6 * MiB + 123);
-      const upload = await postForm(demo.url, formWith([{ name: 'small.txt', content: 'small\n', type: 'text/plain' }, { name: 'big.bin', content: big }]));
+      const upload = await postForm(
+        demo.url,
+        formWith([
+          { name: 'small.txt', content: 'small\n', type: 'text/plain' },
+          { name: 'big.bin', content: big },
+        ]),
+      );
       expect(upload.status, JSON.stringify(upload.json)).toBe(200);
       expect(commands).toContain('CompleteMultipartUploadCommand');
       const download = await fetch(`${demo.url}${upload.json.files[1].url}`);
@@ -87,7 +93,13 @@ export function runS3SmokeTests(framework: string, startWith: StartWith): void {
     it('a file over MAX_FILE_SIZE after a part went up: 413, its multipart upload aborted, the completed sibling deleted', async () => {
       const demo = await startWith('s3', { MAX_FILE_SIZE: '6MiB' });
       const commands = recordCommands(demo.setup);
-      const over = await postForm(demo.url, formWith([{ name: 'first.txt', content: 'stored, then rolled back\n', type: 'text/plain' }, { name: 'over.bin', content: randomBytes(6 * MiB + 1) }]));
+      const over = await postForm(
+        demo.url,
+        formWith([
+          { name: 'first.txt', content: 'stored, then rolled back\n', type: 'text/plain' },
+          { name: 'over.bin', content: randomBytes(6 * MiB + 1) },
+        ]),
+      );
       expect(over.status).toBe(413);
       expect(over.json.error).toMatchObject({ code: 'LIMIT_FILE_SIZE', limit: 'fileSize', max: 6 * MiB });
       // The case is what it claims: a multipart upload was under way, and the driver aborted it.

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { MemoryStorage } from '@sluice/core';
@@ -23,7 +23,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 /** Runs a demo's `src/server.ts` with `env`; resolves with its exit code and output once it exits. */
 export function runServerScript(appDir: string, env: Env, untilExitMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: appDir, env: { PATH: process.env['PATH'], ...env } as NodeJS.ProcessEnv });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: appDir, env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -82,11 +82,23 @@ export function runDemoSmokeTests(framework: string, start: StartDemo, appDir: s
         expect(html).toContain(`"framework":"${framework}"`);
 
         const binary = randomBytes(50_000);
-        const upload = await postForm(url, formWith([{ name: 'notes.txt', content: 'hello\n', type: 'text/plain' }, { name: 'naïve 日本.bin', content: binary }], { title: 'smoke' }));
+        const upload = await postForm(
+          url,
+          formWith(
+            [
+              { name: 'notes.txt', content: 'hello\n', type: 'text/plain' },
+              { name: 'naïve 日本.bin', content: binary },
+            ],
+            { title: 'smoke' },
+          ),
+        );
         expect(upload.status).toBe(200);
         expect(Object.keys(upload.json).sort()).toEqual(['fields', 'files', 'requestId', 'stats']);
         expect(upload.json.fields).toEqual({ title: 'smoke' });
-        expect(upload.json.files.map((f: { name: string; size: number }) => [f.name, f.size])).toEqual([['notes.txt', 6], ['naïve 日本.bin', 50_000]]);
+        expect(upload.json.files.map((f: { name: string; size: number }) => [f.name, f.size])).toEqual([
+          ['notes.txt', 6],
+          ['naïve 日本.bin', 50_000],
+        ]);
         expect(upload.json.files[0].checksums.sha256).toMatch(/^[0-9a-f]{64}$/);
 
         const listed = await (await fetch(`${url}/files`)).json();
@@ -155,7 +167,15 @@ export function runDemoSmokeTests(framework: string, start: StartDemo, appDir: s
 
       it('answers 404 for unsafe and missing keys', async () => {
         const { url, stored } = await startWith(storage);
-        for (const path of ['/files/../../etc/passwd', '/files/..%2F..%2Fpackage.json', '/files/%2e%2e/%2e%2e/package.json', '/files/a/./b', '/files/%00x', '/files/2026/01/missing.txt', '/files/%E0%A4%A']) {
+        for (const path of [
+          '/files/../../etc/passwd',
+          '/files/..%2F..%2Fpackage.json',
+          '/files/%2e%2e/%2e%2e/package.json',
+          '/files/a/./b',
+          '/files/%00x',
+          '/files/2026/01/missing.txt',
+          '/files/%E0%A4%A',
+        ]) {
           const response = await rawGet(url, path);
           expect(response.status, path).toBe(404);
           expect(response.body.toString()).not.toContain('root:');
@@ -190,7 +210,7 @@ export function runDemoSmokeTests(framework: string, start: StartDemo, appDir: s
     });
 
     it('starts, logs its URL, serves, and exits 0 on SIGTERM', async () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: appDir, env: { PATH: process.env['PATH'], STORAGE: 'memory', PORT: '0' } });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: appDir, env: { PATH: process.env.PATH, STORAGE: 'memory', PORT: '0' } });
       let stdout = '';
       child.stdout.on('data', (chunk) => (stdout += chunk));
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -85,7 +85,7 @@ export async function runSweep(args: readonly string[], io: CliIo): Promise<numb
         if (!values.json) io.stdout.write(progressLine(progress, now));
       },
     });
-    io.stdout.write(values.json ? JSON.stringify(summary) + '\n' : summaryLine(summary, values.bucket));
+    io.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : summaryLine(summary, values.bucket));
     return summary.errors > 0 ? 1 : 0;
   } catch (error) {
     // An operator runs this: the S3 error name and status are what they need to act.

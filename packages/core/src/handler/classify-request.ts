@@ -5,10 +5,7 @@ import type { ResolvedUploadOptions } from '../options/upload-options.js';
 import { contentLengthOf, flattenHeaders, type FlatHeaders, type HeaderSource } from './request-headers.js';
 
 /** What kind of body a request carries, decided from its headers alone. */
-export type BodyKind =
-  | { kind: 'multipart'; contentType: string }
-  | { kind: 'urlencoded'; contentType: string }
-  | { kind: 'raw'; declaredType: string };
+export type BodyKind = { kind: 'multipart'; contentType: string } | { kind: 'urlencoded'; contentType: string } | { kind: 'raw'; declaredType: string };
 
 const RAW_UPLOAD_METHODS = new Set(['PUT', 'POST']);
 
@@ -37,7 +34,7 @@ export function classifyRequest(headers: FlatHeaders, options: ResolvedUploadOpt
   }
 
   if (type === 'multipart/form-data') {
-    const boundary = parameters['boundary'];
+    const boundary = parameters.boundary;
     if (boundary === undefined) throw new UploadError('MISSING_BOUNDARY');
     if (!BOUNDARY.test(boundary)) throw new UploadError('INVALID_BOUNDARY');
     return { kind: 'multipart', contentType: header! };

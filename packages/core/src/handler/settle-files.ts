@@ -63,12 +63,7 @@ export async function rollBack(
 }
 
 /** Assembles the result from the files that are (still) stored. */
-export function buildResult(
-  base: Omit<UploadResult, 'files' | 'incomplete'>,
-  entries: readonly FileEntry[],
-  incomplete: IncompleteFile[],
-  filesRemoved: number,
-): UploadResult {
+export function buildResult(base: Omit<UploadResult, 'files' | 'incomplete'>, entries: readonly FileEntry[], incomplete: IncompleteFile[], filesRemoved: number): UploadResult {
   const files = createSafeRecord<StoredFile[]>();
   let bytesWritten = 0;
   let filesCompleted = 0;

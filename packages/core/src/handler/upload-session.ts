@@ -247,10 +247,7 @@ export class UploadSession<Request> implements PartParserEvents {
   }
 
   private maybeEmitProgress(): void {
-    if (
-      this.bytesReceived - this.lastProgressBytes >= this.options.progressBytes ||
-      this.chunksReceived - this.lastProgressChunks >= this.options.progressChunks
-    ) {
+    if (this.bytesReceived - this.lastProgressBytes >= this.options.progressBytes || this.chunksReceived - this.lastProgressChunks >= this.options.progressChunks) {
       this.emitProgress();
     }
   }
@@ -438,11 +435,14 @@ export class UploadSession<Request> implements PartParserEvents {
     }
     await this.allFilesSettled();
 
-    const { removed, incomplete } = await rollBack(this.entries, failure.code, this.options, (key, reason) =>
-      this.emit('message', { requestId: this.requestId, kind: 'fileremoved', key, reason }),
-    );
+    const { removed, incomplete } = await rollBack(this.entries, failure.code, this.options, (key, reason) => this.emit('message', { requestId: this.requestId, kind: 'fileremoved', key, reason }));
     this.settled = true;
-    const result = buildResult(this.baseResult(), this.entries.filter((entry) => !removed.has(entry)), incomplete, removed.size);
+    const result = buildResult(
+      this.baseResult(),
+      this.entries.filter((entry) => !removed.has(entry)),
+      incomplete,
+      removed.size,
+    );
     failure.result = result;
     this.emit('error', { requestId: this.requestId, error: failure });
     this.emit('loadend', { requestId: this.requestId, result, error: failure });

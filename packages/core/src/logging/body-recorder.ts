@@ -17,7 +17,7 @@ export interface BodyRecorder {
  */
 export function startRecording(dir: string, requestId: string, headers: FlatHeaders, logger: Logger): BodyRecorder {
   let out: WriteStream | undefined;
-  const pending: Buffer[] = [Buffer.from(JSON.stringify(headers) + '\n')];
+  const pending: Buffer[] = [Buffer.from(`${JSON.stringify(headers)}\n`)];
   const file = path.join(dir, `${requestId}.http`);
   let closed = false;
   mkdir(dir, { recursive: true }).then(

@@ -21,7 +21,7 @@ export const silentLogger: Logger = { debug: noop, info: noop, warn: noop, error
  * A logger that writes JSON lines at or above `level` to `sink` (stderr by
  * default).
  */
-export function createConsoleLogger(level: LogLevel = 'info', sink: (line: string) => void = (line) => process.stderr.write(line + '\n')): Logger {
+export function createConsoleLogger(level: LogLevel = 'info', sink: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Logger {
   const threshold = level === 'silent' ? LOG_LEVELS.length : LOG_LEVELS.indexOf(level);
   const at =
     (name: (typeof LOG_LEVELS)[number]) =>

@@ -38,8 +38,7 @@ export async function detectType(head: Uint8Array, declaredType: string, filenam
   }
   const byExtension = lookupByExtension(filename) || undefined;
   const claimed = declared !== OCTET_STREAM && declared !== '' ? declared : byExtension;
-  const needsSignature = (candidate: string | undefined): boolean =>
-    candidate !== undefined && (supportedMimeTypes.has(candidate as never) || ACTIVE_TYPES.includes(candidate));
+  const needsSignature = (candidate: string | undefined): boolean => candidate !== undefined && (supportedMimeTypes.has(candidate as never) || ACTIVE_TYPES.includes(candidate));
   const type = claimed === undefined || needsSignature(claimed) ? OCTET_STREAM : claimed;
   return { declaredType, detectedType: undefined, type, mismatch: needsSignature(claimed) && head.length > 0 };
 }

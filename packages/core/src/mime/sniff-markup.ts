@@ -13,9 +13,13 @@ function isTagTerminator(char: string | undefined): boolean {
 
 /** The media type of active markup at the start of `head`, or `undefined`. */
 export function sniffMarkup(head: Uint8Array): string | undefined {
-  const text = Buffer.from(head.subarray(0, 1024)).toString('latin1').replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart().toLowerCase();
+  const text = Buffer.from(head.subarray(0, 1024))
+    .toString('latin1')
+    .replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
+    .trimStart()
+    .toLowerCase();
   if (text.startsWith('<?xml')) return /<svg[\s>]/.test(text) ? 'image/svg+xml' : 'application/xml';
-  if (/^<svg[\s>]/.test(text) || (text.startsWith('<!doctype svg'))) return 'image/svg+xml';
+  if (/^<svg[\s>]/.test(text) || text.startsWith('<!doctype svg')) return 'image/svg+xml';
   for (const tag of HTML_TAGS) {
     if (text.startsWith(tag) && (tag === '<!--' || isTagTerminator(text[tag.length]))) return 'text/html';
   }
@@ -23,12 +27,4 @@ export function sniffMarkup(head: Uint8Array): string | undefined {
 }
 
 /** Media types that run script or render markup in a browser. */
-export const ACTIVE_TYPES: readonly string[] = [
-  'text/html',
-  'application/xhtml+xml',
-  'image/svg+xml',
-  'application/xml',
-  'text/xml',
-  'text/javascript',
-  'application/javascript',
-];
+export const ACTIVE_TYPES: readonly string[] = ['text/html', 'application/xhtml+xml', 'image/svg+xml', 'application/xml', 'text/xml', 'text/javascript', 'application/javascript'];

@@ -27,7 +27,7 @@ describe('sanitizeFilename', () => {
   });
 
   it('caps long names in UTF-8 bytes and keeps the extension', () => {
-    const safe = sanitizeFilename('日'.repeat(3000) + '.jpeg');
+    const safe = sanitizeFilename(`${'日'.repeat(3000)}.jpeg`);
     expect(Buffer.byteLength(safe)).toBeLessThanOrEqual(MAX_SAFE_NAME_BYTES);
     expect(safe.endsWith('.jpeg')).toBe(true);
   });

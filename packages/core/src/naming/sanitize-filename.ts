@@ -40,7 +40,10 @@ export function sanitizeFilename(raw: string | undefined, fallback = 'file'): st
   const dot = name.lastIndexOf('.');
   const ext = dot > 0 && name.length - dot <= 16 ? name.slice(dot) : '';
   name = truncateUtf8(ext ? name.slice(0, dot) : name, MAX_SAFE_NAME_BYTES - Buffer.byteLength(ext)) + ext;
-  name = sanitize(name, { replacement: '_' }).replace(/^[.\s]+/, '').replace(/\s+/g, ' ').trim();
+  name = sanitize(name, { replacement: '_' })
+    .replace(/^[.\s]+/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (name === '' || /^_+$/.test(name)) return fallback;
   return name;
 }

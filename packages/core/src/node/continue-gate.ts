@@ -38,11 +38,7 @@ export interface ContinueGateOptions {
  * const server = http.createServer(app);
  * installContinueGate(server, handler, { match: (req) => req.url === '/upload' });
  */
-export function installContinueGate(
-  server: HttpServer | HttpsServer,
-  handler: Pick<UploadHandler<any>, 'options'>,
-  options: ContinueGateOptions = {},
-): () => void {
+export function installContinueGate(server: HttpServer | HttpsServer, handler: Pick<UploadHandler<any>, 'options'>, options: ContinueGateOptions = {}): () => void {
   const onCheckContinue = (req: IncomingMessage, res: ServerResponse): void => {
     const refusal = options.match === undefined || options.match(req) ? refusalFromHeaders(req.headers, handler.options) : undefined;
     if (refusal === undefined) {

@@ -32,12 +32,7 @@ export interface NodeUploadExtra<Request = unknown> {
  * `Connection: close`, and the rest of the body is discarded (bounded) once
  * the response is written, so the client reads the response instead of a reset.
  */
-export async function handleNodeUpload<Request = unknown>(
-  handler: UploadHandler<Request>,
-  req: IncomingMessage,
-  res: ServerResponse,
-  extra: NodeUploadExtra<Request> = {},
-): Promise<UploadResult> {
+export async function handleNodeUpload<Request = unknown>(handler: UploadHandler<Request>, req: IncomingMessage, res: ServerResponse, extra: NodeUploadExtra<Request> = {}): Promise<UploadResult> {
   const gone = clientGoneSignal(res);
   try {
     return await handler.handle({

@@ -116,7 +116,7 @@ export function resolveOptions<Request>(options: UploadOptions<Request>): Resolv
   for (const algorithm of options.checksums ?? []) {
     if (!CHECKSUM_ALGORITHMS.includes(algorithm)) throw new TypeError(`sluice: unknown checksum "${String(algorithm)}"; use ${CHECKSUM_ALGORITHMS.join(', ')}`);
   }
-  if (options.allowedTypes !== undefined && (!Array.isArray(options.allowedTypes) || options.allowedTypes.some((type) => typeof type !== 'string' || !type.includes('/') && type !== '*'))) {
+  if (options.allowedTypes !== undefined && (!Array.isArray(options.allowedTypes) || options.allowedTypes.some((type) => typeof type !== 'string' || (!type.includes('/') && type !== '*')))) {
     throw new TypeError('sluice: allowedTypes must be media types such as "image/png" or "image/*"');
   }
   if (options.parser !== undefined && !PARSER_ENGINES.includes(options.parser)) {

@@ -15,7 +15,6 @@ const ENGINES: Array<[string, CreateParser]> = [
 const both = (contentType: string, chunks: readonly Buffer[], limits: Partial<UploadLimits> = {}, fileDelayMs = 0): Promise<[Outcome, Outcome]> =>
   againstBusboy(createFastifyBusboyParser, contentType, chunks, limits, fileDelayMs);
 
-
 const BODIES = SHARED_BODIES;
 
 describe('@fastify/busboy engine gives the same parts as the busboy engine', () => {
@@ -136,7 +135,14 @@ describe('@fastify/busboy engine on malformed bodies: an error where busboy has 
   const type = `multipart/form-data; boundary=${B}`;
   const fuzz = (): Buffer => {
     // The core's fuzz counterexample for busboy 1.6 (see busboy-parser.ts).
-    const valid = buildMultipart([{ name: 'title', value: 't' }, { name: 'f', filename: 'a.bin', content: 'abc' }, { name: 'g', filename: 'b.txt', content: 'second' }], B).body;
+    const valid = buildMultipart(
+      [
+        { name: 'title', value: 't' },
+        { name: 'f', filename: 'a.bin', content: 'abc' },
+        { name: 'g', filename: 'b.txt', content: 'second' },
+      ],
+      B,
+    ).body;
     valid[valid.length - `\r\n--${B}--\r\n`.length] = 0;
     return Buffer.concat([Buffer.from(`\r\n--${B}--`), valid]);
   };
@@ -179,7 +185,7 @@ describe('@fastify/busboy engine: exactly the limit is accepted, one more is ref
     for (const [how, split] of CHUNKINGS) {
       it(`${limit} = ${n}: ${n} accepted, ${n + 1} refused, as with busboy (${how})`, async () => {
         const exact = buildMultipart(at(n), BOUNDARY);
-        const over = buildMultipart(limit === 'fieldSize' ? [{ name: 'big', value: 'é'.repeat(n / 2) + 'x' }] : at(n + 1), BOUNDARY);
+        const over = buildMultipart(limit === 'fieldSize' ? [{ name: 'big', value: `${'é'.repeat(n / 2)}x` }] : at(n + 1), BOUNDARY);
         const [a, b] = await both(exact.contentType, split(exact.body), { [limit]: n });
         expect(a.end).toBe('finish');
         expect(b).toEqual({ ...a, pausedWrites: b.pausedWrites });
@@ -201,7 +207,13 @@ describe('@fastify/busboy engine: exactly the limit is accepted, one more is ref
     const type = 'application/x-www-form-urlencoded';
     for (const [, split] of CHUNKINGS) {
       const exact = await parse(createFastifyBusboyParser, type, split(Buffer.from('a=1&b=2&')), { fields: 2 });
-      expect(exact).toMatchObject({ end: 'finish', seen: [{ name: 'a', value: '1' }, { name: 'b', value: '2' }] });
+      expect(exact).toMatchObject({
+        end: 'finish',
+        seen: [
+          { name: 'a', value: '1' },
+          { name: 'b', value: '2' },
+        ],
+      });
       const over = await parse(createFastifyBusboyParser, type, split(Buffer.from('a=1&b=2&c=3')), { fields: 2 });
       expect(over.end).toBe('limit:fields');
     }

@@ -20,7 +20,10 @@ const BODIES: Array<[string, TestPart[]]> = [
   ['a latin1 field (charset parameter)', [{ name: 'l', value: 'caf\u00e9', contentType: 'text/plain; charset=ISO-8859-1' }]],
   ['a field whose value looks like a header block', [{ name: 'h', value: 'Content-Disposition: form-data; name="x"\r\n\r\nnot a part' }]],
   // Valid content may hold `--boundary` when no CRLF precedes it, and any proper prefix of the delimiter.
-  ['boundary prefixes and a dash-boundary not after CRLF inside a file', [{ name: 'f', filename: 'p.bin', content: `\r\n--${BOUNDARY.slice(0, -1)}\r\n\r\n--${BOUNDARY.slice(0, -1)}x--${BOUNDARY}--\r` }]],
+  [
+    'boundary prefixes and a dash-boundary not after CRLF inside a file',
+    [{ name: 'f', filename: 'p.bin', content: `\r\n--${BOUNDARY.slice(0, -1)}\r\n\r\n--${BOUNDARY.slice(0, -1)}x--${BOUNDARY}--\r` }],
+  ],
 ];
 
 const header = (lines: string, body = 'x'): Buffer => Buffer.from(`--${BOUNDARY}\r\n${lines}\r\n\r\n${body}\r\n--${BOUNDARY}--\r\n`);
@@ -143,7 +146,14 @@ describe('sluice engine on malformed bodies: an error wherever busboy has one', 
   const B = 'FzB';
   const type = `multipart/form-data; boundary=${B}`;
   const fuzz = (): Buffer => {
-    const valid = buildMultipart([{ name: 'title', value: 't' }, { name: 'f', filename: 'a.bin', content: 'abc' }, { name: 'g', filename: 'b.txt', content: 'second' }], B).body;
+    const valid = buildMultipart(
+      [
+        { name: 'title', value: 't' },
+        { name: 'f', filename: 'a.bin', content: 'abc' },
+        { name: 'g', filename: 'b.txt', content: 'second' },
+      ],
+      B,
+    ).body;
     valid[valid.length - `\r\n--${B}--\r\n`.length] = 0;
     return Buffer.concat([Buffer.from(`\r\n--${B}--`), valid]);
   };
@@ -200,7 +210,7 @@ describe('sluice engine: exactly the limit is accepted, one more is refused', ()
     for (const [how, split] of CHUNKINGS) {
       it(`${limit} = ${n}: ${n} accepted, ${n + 1} refused, as with busboy (${how})`, async () => {
         const exact = buildMultipart(at(n), BOUNDARY);
-        const over = buildMultipart(limit === 'fieldSize' ? [{ name: 'big', value: 'é'.repeat(n / 2) + 'x' }] : at(n + 1), BOUNDARY);
+        const over = buildMultipart(limit === 'fieldSize' ? [{ name: 'big', value: `${'é'.repeat(n / 2)}x` }] : at(n + 1), BOUNDARY);
         const [a, b] = await both(exact.contentType, split(exact.body), { [limit]: n });
         expect(a.end).toBe('finish');
         expect(b).toEqual({ ...a, pausedWrites: b.pausedWrites });
@@ -219,13 +229,17 @@ describe('sluice engine: exactly the limit is accepted, one more is refused', ()
   it('a field longer than fieldSize keeps only fieldSize + 1 bytes in memory and is flagged', async () => {
     const seen: Array<{ value: string; valueTruncated: boolean; nameTruncated: boolean }> = [];
     const { body, contentType } = buildMultipart([{ name: 'n'.repeat(11), value: 'v'.repeat(100_000) }], BOUNDARY);
-    const parser = createSluiceParser(contentType, { ...DEFAULT_LIMITS, fieldSize: 10, fieldNameSize: 10 }, {
-      onFile: () => {},
-      onField: (_name, value, info) => seen.push({ value, ...info }),
-      onLimit: () => {},
-      onError: () => {},
-      onFinish: () => {},
-    });
+    const parser = createSluiceParser(
+      contentType,
+      { ...DEFAULT_LIMITS, fieldSize: 10, fieldNameSize: 10 },
+      {
+        onFile: () => {},
+        onField: (_name, value, info) => seen.push({ value, ...info }),
+        onLimit: () => {},
+        onError: () => {},
+        onFinish: () => {},
+      },
+    );
     parser.write(body);
     parser.end();
     expect(seen).toEqual([{ value: 'v'.repeat(11), valueTruncated: true, nameTruncated: true }]);
@@ -276,7 +290,13 @@ describe('sluice engine at the seam', () => {
   });
 
   it('destroy from inside onFile stops at once: no more events', async () => {
-    const { body, contentType } = buildMultipart([{ name: 'a', filename: 'a.bin', content: 'x' }, { name: 'b', value: 'y' }], BOUNDARY);
+    const { body, contentType } = buildMultipart(
+      [
+        { name: 'a', filename: 'a.bin', content: 'x' },
+        { name: 'b', value: 'y' },
+      ],
+      BOUNDARY,
+    );
     const seen: string[] = [];
     const parser = createSluiceParser(contentType, DEFAULT_LIMITS, {
       onFile: (stream) => {
@@ -298,7 +318,19 @@ describe('sluice engine at the seam', () => {
   it('never throws out of write() or end(), even when an event handler throws', () => {
     const { body, contentType } = buildMultipart([{ name: 'a', value: 'v' }], BOUNDARY);
     const errors: Error[] = [];
-    const parser = createSluiceParser(contentType, DEFAULT_LIMITS, events({ onField: () => { throw new Error('handler bug'); }, onError: (error) => void errors.push(error), onFinish: () => { throw new Error('finish bug'); } }));
+    const parser = createSluiceParser(
+      contentType,
+      DEFAULT_LIMITS,
+      events({
+        onField: () => {
+          throw new Error('handler bug');
+        },
+        onError: (error) => void errors.push(error),
+        onFinish: () => {
+          throw new Error('finish bug');
+        },
+      }),
+    );
     expect(() => parser.write(body)).not.toThrow();
     expect(() => parser.end()).not.toThrow();
     expect(errors.map((error) => error.message)).toEqual(['handler bug']);
@@ -326,7 +358,22 @@ describe('sluice engine against busboy on mutated bodies (property)', () => {
     ],
     B,
   ).body;
-  const inserts = ['', '\r', '\n', '\r\n', '-', ' ', 'x', '\0', `\r\n--${B}`, `\r\n--${B}--`, `\r\n--${B}\r\n`, 'Content-Disposition: form-data; name="z"\r\n', 'Content-Type: text/plain\r\n', '\r\n\r\n'];
+  const inserts = [
+    '',
+    '\r',
+    '\n',
+    '\r\n',
+    '-',
+    ' ',
+    'x',
+    '\0',
+    `\r\n--${B}`,
+    `\r\n--${B}--`,
+    `\r\n--${B}\r\n`,
+    'Content-Disposition: form-data; name="z"\r\n',
+    'Content-Type: text/plain\r\n',
+    '\r\n\r\n',
+  ];
   const mutation = fc.record({ at: fc.nat({ max: base.length }), insert: fc.constantFrom(...inserts), cut: fc.nat({ max: 3 }) });
 
   it('any split parses like the unsplit body; where busboy finishes on the unsplit body, sluice finishes with the same parts or refuses it', async () => {

@@ -30,7 +30,7 @@ export function createSluiceParser(contentType: string, limits: UploadLimits, ev
   const { type, parameters } = parseContentType(contentType);
   if (type === 'application/x-www-form-urlencoded') return createBusboyParser(contentType, limits, events);
   if (type !== 'multipart/form-data') throw new Error(`Unsupported content type: ${contentType}`);
-  const boundary = parameters['boundary'];
+  const boundary = parameters.boundary;
   if (!boundary) throw new Error('Multipart: Boundary not found');
   return new SluiceMultipartParser(boundary, limits, events);
 }

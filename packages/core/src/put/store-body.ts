@@ -31,7 +31,10 @@ function isFileSource(value: unknown): value is FileSource {
 }
 
 function checkRange(start: number | undefined, end: number | undefined): void {
-  for (const [name, value] of [['start', start], ['end', end]] as const) {
+  for (const [name, value] of [
+    ['start', start],
+    ['end', end],
+  ] as const) {
     if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) throw new TypeError(`storeBody: range ${name} must be a whole number >= 0`);
   }
   if (start !== undefined && end !== undefined && end < start) throw new TypeError('storeBody: range end must be >= start');

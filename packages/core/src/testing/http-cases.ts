@@ -35,7 +35,12 @@ export interface HttpCase {
   check?(context: HttpCaseContext): void | Promise<void>;
 }
 
-const file = (name: string, filename: string, content: Buffer | string, contentType = 'application/octet-stream'): Extract<TestPart, { filename: string }> => ({ name, filename, content, contentType });
+const file = (name: string, filename: string, content: Buffer | string, contentType = 'application/octet-stream'): Extract<TestPart, { filename: string }> => ({
+  name,
+  filename,
+  content,
+  contentType,
+});
 const field = (name: string, value: string): TestPart => ({ name, value });
 const bytes = (size: number): Buffer => randomBytes(size);
 /** A file part with `extra` more header lines after its Content-Disposition and Content-Type. */
@@ -68,7 +73,7 @@ export const HTTP_CASES: readonly HttpCase[] = [
       expect(upload.requestId).toMatch(/^[0-9a-f-]{36}$/);
       expect(upload.incomplete).toEqual([]);
       expect(upload.stats).toMatchObject({ bytesReceived: request.body.length, bytesWritten: 14, filesCompleted: 1, filesRemoved: 0 });
-      const [stored] = upload.files['file']!;
+      const [stored] = upload.files.file!;
       expect(stored).toMatchObject({
         field: 'file',
         name: 'hello.txt',
@@ -131,7 +136,7 @@ export const HTTP_CASES: readonly HttpCase[] = [
     check: ({ response }) => {
       expect(Object.hasOwn(response.json.fields, '__proto__')).toBe(true);
       expect(response.json.fields['constructor[prototype]']).toBe('y');
-      expect(({} as Record<string, unknown>)['x']).toBeUndefined();
+      expect(({} as Record<string, unknown>).x).toBeUndefined();
     },
   },
   {

@@ -103,7 +103,7 @@ export function socketTransport(baseUrl: string): HttpTransport {
         socket.on('connect', () => {
           const head = [`POST ${request.path ?? '/upload'} HTTP/1.1`, `Host: ${host}:${port}`, `Content-Length: ${request.body.length}`];
           for (const [name, value] of Object.entries(request.headers)) head.push(`${name}: ${value}`);
-          socket.write(head.join('\r\n') + '\r\n\r\n');
+          socket.write(`${head.join('\r\n')}\r\n\r\n`);
           socket.write(request.body.subarray(0, afterBytes));
           beforeAbort().then(
             () => {

@@ -2,9 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 
 /** One part of a generated multipart body. */
-export type TestPart =
-  | { name: string; value: string; contentType?: string }
-  | { name: string; filename: string; content: Buffer | string; contentType?: string; extraHeaders?: string[] };
+export type TestPart = { name: string; value: string; contentType?: string } | { name: string; filename: string; content: Buffer | string; contentType?: string; extraHeaders?: string[] };
 
 /** A generated multipart/form-data body and its Content-Type header. */
 export interface TestMultipartBody {
@@ -38,7 +36,7 @@ export function buildMultipart(parts: readonly TestPart[], boundary = browserBou
       lines.push(`Content-Disposition: form-data; name="${quote(part.name)}"`);
       if (part.contentType) lines.push(`Content-Type: ${part.contentType}`);
     }
-    chunks.push(Buffer.from(lines.join('\r\n') + '\r\n\r\n'));
+    chunks.push(Buffer.from(`${lines.join('\r\n')}\r\n\r\n`));
     chunks.push(Buffer.isBuffer((part as { content?: Buffer }).content) ? (part as { content: Buffer }).content : Buffer.from('filename' in part ? part.content : part.value));
     chunks.push(Buffer.from('\r\n'));
   }

@@ -66,7 +66,11 @@ function expectFilesStored(parts: TestPart[], upload: UploadResult, storage: Mem
     expect(stored!.checksums.sha256).toBe(sha256(part.content));
     expect(sha256(storage.read(stored!.key) ?? Buffer.from('missing'))).toBe(sha256(part.content));
   }
-  expect(storage.keys().sort()).toEqual(storedFiles(upload).map((f) => f.key).sort());
+  expect(storage.keys().sort()).toEqual(
+    storedFiles(upload)
+      .map((f) => f.key)
+      .sort(),
+  );
 }
 
 // A real 1x1 PNG, so that it passes any row's allowedTypes too.

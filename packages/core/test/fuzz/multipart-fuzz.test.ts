@@ -13,7 +13,7 @@ import { diskStorage } from '../../src/storage/disk-storage.js';
 import { buildMultipart } from '../../src/testing/multipart-body.js';
 
 /** Runs in CI by default; `FUZZ_RUNS=5000 pnpm test` for a long session. */
-const RUNS = Number(process.env['FUZZ_RUNS'] ?? 150);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 const BOUNDARY = 'FuzzBoundary7MA4YWxk';
 
 const base = buildMultipart(

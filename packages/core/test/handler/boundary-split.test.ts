@@ -25,8 +25,8 @@ describe('a body split at every byte position', () => {
         headers: { 'content-type': contentType },
         body: Readable.from([body.subarray(0, split), body.subarray(split)]),
       });
-      const stored = storage.read(result.files['f']![0]!.key)!;
-      if (!stored.equals(tricky) || result.fields['title'] !== 'splits' || storage.read(result.files['g']![0]!.key)!.toString() !== 'ok') {
+      const stored = storage.read(result.files.f![0]!.key)!;
+      if (!stored.equals(tricky) || result.fields.title !== 'splits' || storage.read(result.files.g![0]!.key)!.toString() !== 'ok') {
         throw new Error(`wrong parse when split at byte ${split}`);
       }
       storage.clear();
@@ -36,6 +36,6 @@ describe('a body split at every byte position', () => {
   it('parses identically when every byte is its own chunk', async () => {
     const { handler, storage } = memoryHandler();
     const result = await handler.handle({ headers: { 'content-type': contentType }, body: Readable.from([...body].map((byte) => Buffer.from([byte]))) });
-    expect(storage.read(result.files['f']![0]!.key)!.equals(tricky)).toBe(true);
+    expect(storage.read(result.files.f![0]!.key)!.equals(tricky)).toBe(true);
   });
 });

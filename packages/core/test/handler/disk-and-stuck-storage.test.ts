@@ -32,7 +32,7 @@ describe('the handler on disk storage', () => {
     const handler = createUploadHandler({ storage: diskStorage({ root }) });
     const data = randomBytes(123_456);
     const { result } = await send(handler, [{ name: 'f', filename: '../../escape.bin', content: data }]);
-    const file = result!.files['f']![0]!;
+    const file = result!.files.f![0]!;
     expect(file.location).toBe(path.join(root, ...file.key.split('/')));
     expect(file.key).toMatch(/-escape\.bin$/);
     expect(await filesUnder(root)).toEqual([path.basename(file.location!)]);

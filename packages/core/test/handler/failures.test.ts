@@ -97,7 +97,7 @@ describe('timeouts (408)', () => {
     const handler = createUploadHandler({ storage: slow, idleTimeoutMs: 150 });
     const { body, contentType } = buildMultipart([{ name: 'b', filename: 'x.bin', content: randomBytes(200_000) }]);
     const result = await handler.handle({ headers: { 'content-type': contentType }, body: Readable.from([body], { highWaterMark: 16 }) });
-    expect(result.files['b']![0]!.size).toBe(200_000);
+    expect(result.files.b![0]!.size).toBe(200_000);
   });
 });
 
@@ -110,13 +110,37 @@ describe('malformed and refused requests', () => {
     ['an empty body', '', headers, 'MALFORMED_REQUEST', 400],
     ['a part header starting with a space (dicer CVE-2022-24434)', `--${boundary}\r\n Content-Disposition: form-data; name="a"\r\n\r\nv\r\n--${boundary}--\r\n`, headers, 'MALFORMED_REQUEST', 400],
     ['a body whose boundary differs from the header', `--Other\r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n--Other--\r\n`, headers, 'MALFORMED_REQUEST', 400],
-    ['a file part with an empty field name (multer CVE-2025-48997)', `--${boundary}\r\nContent-Disposition: form-data; name=""; filename="a.txt"\r\n\r\nx\r\n--${boundary}--\r\n`, headers, 'MALFORMED_REQUEST', 400],
+    [
+      'a file part with an empty field name (multer CVE-2025-48997)',
+      `--${boundary}\r\nContent-Disposition: form-data; name=""; filename="a.txt"\r\n\r\nx\r\n--${boundary}--\r\n`,
+      headers,
+      'MALFORMED_REQUEST',
+      400,
+    ],
     ['a field part with no name parameter', `--${boundary}\r\nContent-Disposition: form-data\r\n\r\nx\r\n--${boundary}--\r\n`, headers, 'MALFORMED_REQUEST', 400],
     // busboy 1.6 skips these parts silently: the client would get a 2xx while its data vanished (RFC 7578 §4.2).
     ['a part with no Content-Disposition', `--${boundary}\r\nContent-Type: text/plain\r\n\r\nx\r\n--${boundary}--\r\n`, headers, 'MALFORMED_REQUEST', 400],
-    ['a file part whose Content-Disposition is folded onto a second line', `--${boundary}\r\nContent-Disposition: form-data; name="f"\r\n filename="a.txt"\r\n\r\nx\r\n--${boundary}--\r\n`, headers, 'MALFORMED_REQUEST', 400],
-    ['a part with two Content-Disposition headers (a parser differential)', `--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="a.txt"\r\nContent-Disposition: form-data; name="f"; filename="a.php"\r\n\r\nx\r\n--${boundary}--\r\n`, headers, 'MALFORMED_REQUEST', 400],
-    ['a part whose disposition is attachment, not form-data', `--${boundary}\r\nContent-Disposition: attachment; name="f"; filename="a.txt"\r\n\r\nx\r\n--${boundary}--\r\n`, headers, 'MALFORMED_REQUEST', 400],
+    [
+      'a file part whose Content-Disposition is folded onto a second line',
+      `--${boundary}\r\nContent-Disposition: form-data; name="f"\r\n filename="a.txt"\r\n\r\nx\r\n--${boundary}--\r\n`,
+      headers,
+      'MALFORMED_REQUEST',
+      400,
+    ],
+    [
+      'a part with two Content-Disposition headers (a parser differential)',
+      `--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="a.txt"\r\nContent-Disposition: form-data; name="f"; filename="a.php"\r\n\r\nx\r\n--${boundary}--\r\n`,
+      headers,
+      'MALFORMED_REQUEST',
+      400,
+    ],
+    [
+      'a part whose disposition is attachment, not form-data',
+      `--${boundary}\r\nContent-Disposition: attachment; name="f"; filename="a.txt"\r\n\r\nx\r\n--${boundary}--\r\n`,
+      headers,
+      'MALFORMED_REQUEST',
+      400,
+    ],
     ['no boundary parameter', 'x', { 'content-type': 'multipart/form-data' }, 'MISSING_BOUNDARY', 400],
     ['an empty boundary', 'x', { 'content-type': 'multipart/form-data; boundary=' }, 'INVALID_BOUNDARY', 400],
     ['a 71-character boundary', 'x', { 'content-type': `multipart/form-data; boundary=${'b'.repeat(71)}` }, 'INVALID_BOUNDARY', 400],
@@ -137,7 +161,14 @@ describe('malformed and refused requests', () => {
     // The fuzz counterexample: `\r\n--B--` inserted before a valid body whose
     // final CRLF before the closing boundary was overwritten, all in one chunk.
     const { handler, storage } = memoryHandler({ requestTimeoutMs: 3000 });
-    const valid = buildMultipart([{ name: 'title', value: 't' }, { name: 'f', filename: 'a.bin', content: 'abc' }, { name: 'g', filename: 'b.txt', content: 'second' }], 'FzB').body;
+    const valid = buildMultipart(
+      [
+        { name: 'title', value: 't' },
+        { name: 'f', filename: 'a.bin', content: 'abc' },
+        { name: 'g', filename: 'b.txt', content: 'second' },
+      ],
+      'FzB',
+    ).body;
     valid[valid.length - '\r\n--FzB--\r\n'.length] = 0;
     const body = Buffer.concat([Buffer.from('\r\n--FzB--'), valid]);
     const { error } = await sendRaw(handler, body, { 'content-type': 'multipart/form-data; boundary=FzB' }, body.length);
@@ -150,7 +181,7 @@ describe('malformed and refused requests', () => {
     const { handler } = memoryHandler();
     const body = `--${b}\r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n--${b}--\r\n`;
     const { result } = await sendRaw(handler, Buffer.from(body), { 'content-type': `multipart/form-data; boundary=${b}` });
-    expect(result!.fields['a']).toBe('v');
+    expect(result!.fields.a).toBe('v');
   });
 
   it('refuses a body that another reader already consumed', async () => {
@@ -177,7 +208,12 @@ describe('failure policy', () => {
     const { error, events } = await send(handler, parts, { chunkSize: 4096, paceMs: 5 });
     expect(error?.code).toBe('LIMIT_FILE_SIZE');
     expect(storage.keys()).toEqual([]);
-    expect(events.filter((e) => e.type === 'message' && e.kind === 'fileremoved').map((e) => e.type === 'message' && e.kind === 'fileremoved' && e.reason).sort()).toEqual(['incomplete', 'rollback']);
+    expect(
+      events
+        .filter((e) => e.type === 'message' && e.kind === 'fileremoved')
+        .map((e) => e.type === 'message' && e.kind === 'fileremoved' && e.reason)
+        .sort(),
+    ).toEqual(['incomplete', 'rollback']);
     expect(error!.result!.files).toEqual({});
   });
 
@@ -185,7 +221,7 @@ describe('failure policy', () => {
     const { handler, storage } = memoryHandler({ limits: { fileSize: 10_000 }, keepCompletedOnFailure: true });
     const { error } = await send(handler, parts, { chunkSize: 4096, paceMs: 5 });
     expect(error?.code).toBe('LIMIT_FILE_SIZE');
-    const kept = error!.result!.files['a']![0]!;
+    const kept = error!.result!.files.a![0]!;
     expect(storage.keys()).toEqual([kept.key]);
     expect(storage.read(kept.key)!.equals(parts[0]!.content)).toBe(true);
   });
@@ -195,7 +231,7 @@ describe('failure policy', () => {
     const { error } = await send(handler, parts, { chunkSize: 4096, paceMs: 5 });
     const partial = error!.result!.incomplete[0]!;
     expect(partial).toMatchObject({ name: 'second.bin', kept: true, reason: 'LIMIT_FILE_SIZE' });
-    expect(storage.keys().sort()).toEqual([error!.result!.files['a']![0]!.key, partial.key].sort());
+    expect(storage.keys().sort()).toEqual([error!.result!.files.a![0]!.key, partial.key].sort());
     expect(storage.read(partial.key!)!.length).toBeLessThanOrEqual(10_000);
   });
 

@@ -6,9 +6,16 @@ describe('parser option', () => {
   it.each(PARSER_ENGINES)('%s parses the same upload the same way', async (parser) => {
     const { handler, storage } = memoryHandler({ parser });
     expect(handler.options.parser).toBe(parser);
-    const { result } = await send(handler, [{ name: 'a', value: '1' }, { name: 'f', filename: 'x.txt', content: 'hello', contentType: 'text/plain' }], { chunkSize: 7 });
-    expect(result!.fields['a']).toBe('1');
-    expect(storage.read(result!.files['f']![0]!.key)!.toString()).toBe('hello');
+    const { result } = await send(
+      handler,
+      [
+        { name: 'a', value: '1' },
+        { name: 'f', filename: 'x.txt', content: 'hello', contentType: 'text/plain' },
+      ],
+      { chunkSize: 7 },
+    );
+    expect(result!.fields.a).toBe('1');
+    expect(storage.read(result!.files.f![0]!.key)!.toString()).toBe('hello');
   });
 
   it('refuses an unknown parser at creation', () => {

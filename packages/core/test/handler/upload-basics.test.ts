@@ -19,7 +19,7 @@ describe('a successful upload', () => {
       { name: 'tag', value: 'y' },
     ]);
     expect(error).toBeUndefined();
-    const photos = result!.files['photos']!;
+    const photos = result!.files.photos!;
     expect(photos.map((file) => file.name)).toEqual(['a.bin', 'b.txt']);
     expect(storage.read(photos[0]!.key)!.equals(a)).toBe(true);
     expect(storage.read(photos[1]!.key)!.toString()).toBe('hello world');
@@ -33,8 +33,8 @@ describe('a successful upload', () => {
       crc32c: 'c99465aa',
     });
     expect(photos[0]!.checksums.sha256).toBe(sha256(a));
-    expect(result!.fields['title']).toBe('holiday');
-    expect(result!.fields['tag']).toEqual(['x', 'y']);
+    expect(result!.fields.title).toBe('holiday');
+    expect(result!.fields.tag).toEqual(['x', 'y']);
     expect(result!.incomplete).toEqual([]);
     expect(result!.stats).toMatchObject({ filesCompleted: 2, filesRemoved: 0, bytesWritten: a.length + b.length });
     expect(result!.stats.bytesReceived).toBe(bodyLength);
@@ -44,7 +44,7 @@ describe('a successful upload', () => {
   it('keeps UTF-8 file names intact', async () => {
     const { handler } = memoryHandler();
     const { result } = await send(handler, [{ name: 'f', filename: 'naïve 日本語 ✓.txt', content: 'x', contentType: 'text/plain' }]);
-    const file = result!.files['f']![0]!;
+    const file = result!.files.f![0]!;
     expect(file.name).toBe('naïve 日本語 ✓.txt');
     expect(file.key.endsWith('-naïve 日本語 ✓.txt')).toBe(true);
   });
@@ -52,7 +52,7 @@ describe('a successful upload', () => {
   it('stores a 0-byte file', async () => {
     const { handler, storage } = memoryHandler({ checksums: ['sha256'] });
     const { result } = await send(handler, [{ name: 'f', filename: 'empty.txt', content: '' }]);
-    const file = result!.files['f']![0]!;
+    const file = result!.files.f![0]!;
     expect(file.size).toBe(0);
     expect(storage.read(file.key)!.length).toBe(0);
     expect(file.checksums.sha256).toBe(sha256(''));
@@ -66,12 +66,12 @@ describe('a successful upload', () => {
       { name: 'toString', value: 'y' },
       { name: '__proto__', filename: 'p.txt', content: 'z' },
     ]);
-    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getPrototypeOf(result!.fields)).toBeNull();
-    expect(result!.fields['__proto__']).toBe('polluted');
-    expect(result!.fields['toString']).toBe('y');
-    expect(result!.files['__proto__']![0]!.size).toBe(1);
-    expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
+    expect(result!.fields.__proto__).toBe('polluted');
+    expect(result!.fields.toString).toBe('y');
+    expect(result!.files.__proto__![0]!.size).toBe(1);
+    expect(Object.hasOwn(Object.prototype, 'polluted')).toBe(false);
   });
 
   it('accepts a Web ReadableStream body', async () => {
@@ -80,14 +80,21 @@ describe('a successful upload', () => {
     const { body, contentType } = buildMultipart([{ name: 'f', filename: 'w.bin', content: data }]);
     const web = Readable.toWeb(Readable.from([body.subarray(0, 5000), body.subarray(5000)])) as ReadableStream<Uint8Array>;
     const result = await handler.handle({ headers: new Headers({ 'content-type': contentType }), body: web });
-    expect(storage.read(result.files['f']![0]!.key)!.equals(data)).toBe(true);
+    expect(storage.read(result.files.f![0]!.key)!.equals(data)).toBe(true);
   });
 
   it('emits loadstart, progress, load per field and file, then loadend exactly once, in that order', async () => {
     const { handler } = memoryHandler({ progress: { chunks: 1 } });
     const global: string[] = [];
     handler.on('loadend', () => global.push('loadend'));
-    const { events, result } = await send(handler, [{ name: 'a', value: '1' }, { name: 'f', filename: 'x.bin', content: randomBytes(10_000) }], { chunkSize: 1000 });
+    const { events, result } = await send(
+      handler,
+      [
+        { name: 'a', value: '1' },
+        { name: 'f', filename: 'x.bin', content: randomBytes(10_000) },
+      ],
+      { chunkSize: 1000 },
+    );
     const names = events.map((event) => event.type);
     expect(names[0]).toBe('loadstart');
     expect(names.at(-1)).toBe('loadend');
@@ -131,6 +138,6 @@ describe('a successful upload', () => {
     });
     const { result, error } = await send(handler, [{ name: 'f', filename: 'x.txt', content: 'ok' }]);
     expect(error).toBeUndefined();
-    expect(result!.files['f']).toHaveLength(1);
+    expect(result!.files.f).toHaveLength(1);
   });
 });

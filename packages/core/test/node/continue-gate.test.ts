@@ -74,7 +74,7 @@ function expectContinue(port: number, headers: Record<string, string>, body: Buf
     });
     socket.on('error', reject);
     const head = ['POST /upload HTTP/1.1', 'Host: x', 'Expect: 100-continue', ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
-    socket.write(head.join('\r\n') + '\r\n\r\n');
+    socket.write(`${head.join('\r\n')}\r\n\r\n`);
   });
 }
 

@@ -56,7 +56,7 @@ describe('handleNodeUpload on node:http', () => {
     const { body, contentType } = buildMultipart([{ name: 'file', filename: 'big.bin', content: randomBytes(3 * 1024 * 1024) }]);
     const response = await socketTransport(server.url).send({ headers: { 'content-type': contentType }, body });
     expect(response.status).toBe(413);
-    expect(response.headers['connection']).toBe('close');
+    expect(response.headers.connection).toBe('close');
     expect(response.json).toEqual({ error: { code: 'LIMIT_FILE_SIZE', message: 'File too large', limit: 'fileSize', max: 1024 } });
     expect(response.clientError).toBeUndefined();
     await closed(server.sockets[0]!);
@@ -66,7 +66,9 @@ describe('handleNodeUpload on node:http', () => {
   it('destroys the connection once more than drain.maxBytes were discarded', async () => {
     const server = await uploadServer({ maxBytes: 64 * 1024 });
     const { body, contentType } = buildMultipart([{ name: 'file', filename: 'big.bin', content: randomBytes(8 * 1024 * 1024) }]);
-    await socketTransport(server.url).send({ headers: { 'content-type': contentType }, body }).catch(() => undefined);
+    await socketTransport(server.url)
+      .send({ headers: { 'content-type': contentType }, body })
+      .catch(() => undefined);
     await closed(server.sockets[0]!);
     expect(server.sockets[0]!.bytesRead).toBeLessThan(body.length / 2);
   });
@@ -94,7 +96,9 @@ describe('handleNodeUpload on node:http', () => {
   it('with drain: false, closes right after the response without reading the rest', async () => {
     const server = await uploadServer(false);
     const { body, contentType } = buildMultipart([{ name: 'file', filename: 'big.bin', content: randomBytes(8 * 1024 * 1024) }]);
-    await socketTransport(server.url).send({ headers: { 'content-type': contentType }, body }).catch(() => undefined);
+    await socketTransport(server.url)
+      .send({ headers: { 'content-type': contentType }, body })
+      .catch(() => undefined);
     await closed(server.sockets[0]!);
     expect(server.sockets[0]!.bytesRead).toBeLessThan(body.length / 2);
   });

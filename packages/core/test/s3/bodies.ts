@@ -37,15 +37,10 @@ const NEUTRAL_START = Buffer.from('sluice test data\n');
  * on the fly, hashed as it goes), so a 64 MiB file never exists as one buffer.
  * Framing is byte for byte what `buildMultipart` produces.
  */
-export function streamingMultipart(
-  files: readonly GeneratedFile[],
-  { chunkSize = CHUNK, stopAfter, paceMs }: { chunkSize?: number; stopAfter?: number; paceMs?: number } = {},
-): StreamingBody {
+export function streamingMultipart(files: readonly GeneratedFile[], { chunkSize = CHUNK, stopAfter, paceMs }: { chunkSize?: number; stopAfter?: number; paceMs?: number } = {}): StreamingBody {
   const boundary = browserBoundary();
   const heads = files.map((file) =>
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.filename}"\r\nContent-Type: ${file.contentType ?? 'application/octet-stream'}\r\n\r\n`,
-    ),
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.filename}"\r\nContent-Type: ${file.contentType ?? 'application/octet-stream'}\r\n\r\n`),
   );
   const tail = Buffer.from(`--${boundary}--\r\n`);
   const contentLength = files.reduce((sum, file, i) => sum + heads[i]!.length + file.size + 2, 0) + tail.length;

@@ -79,7 +79,7 @@ describe('the sluice CLI', () => {
 });
 
 describe('lifecycle rule', () => {
-  it('adds the abort-incomplete-uploads rule, keeps the bucket\'s other rules, and replaces itself on re-apply', async () => {
+  it("adds the abort-incomplete-uploads rule, keeps the bucket's other rules, and replaces itself on re-apply", async () => {
     // Its own bucket, never a shared S3_BUCKET: this rewrites the bucket's lifecycle configuration.
     const own = await createSpace('lifecycle', testClient());
     try {

@@ -1,4 +1,4 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+
 import { createUploadHandler, type UploadHandler } from '../../src/handler/create-upload-handler.js';
 import type { UploadOptions } from '../../src/options/upload-options.js';
 import type { UploadResult } from '../../src/result/types.js';

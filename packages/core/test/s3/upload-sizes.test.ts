@@ -86,7 +86,12 @@ describe('per-object parameters', () => {
       Metadata: { field: 'pic' },
     });
     const tags = await space.client.send(new GetObjectTaggingCommand({ Bucket: space.bucket, Key: key }));
-    expect(tags.TagSet).toEqual(expect.arrayContaining([{ Key: 'origin', Value: 'sluice' }, { Key: 'kind', Value: 'test' }]));
+    expect(tags.TagSet).toEqual(
+      expect.arrayContaining([
+        { Key: 'origin', Value: 'sluice' },
+        { Key: 'kind', Value: 'test' },
+      ]),
+    );
     const acl = await space.client.send(new GetObjectAclCommand({ Bucket: space.bucket, Key: key }));
     expect(acl.Grants?.some((grant) => grant.Grantee?.URI?.endsWith('/global/AllUsers') && grant.Permission === 'READ')).toBe(true);
 

@@ -42,10 +42,10 @@ export const FIELD_VALUE = table(
 );
 
 /** RFC 5987 `attr-char`: the literal bytes of an extended (`name*=`) value, besides `%XX` escapes. */
-export const ATTR_CHAR = table(DIGIT_ALPHA, "!#$&+-.^_`|~");
+export const ATTR_CHAR = table(DIGIT_ALPHA, '!#$&+-.^_`|~');
 
 /** The bytes busboy accepts in the charset of an extended value (RFC 5987 `mime-charsetc`, as busboy has it). */
-export const CHARSET_CHAR = table(DIGIT_ALPHA, "!#$%&+-^_`{}~");
+export const CHARSET_CHAR = table(DIGIT_ALPHA, '!#$%&+-^_`{}~');
 
 /** The value of a hex digit, or -1. */
 export function hexValue(code: number): number {

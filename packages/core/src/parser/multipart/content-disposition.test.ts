@@ -90,15 +90,13 @@ describe('parseContentDisposition', () => {
       fc.string({ unit: 'binary-ascii', maxLength: 4 }),
     );
     const value = fc.array(piece, { maxLength: 14 }).map((pieces) => latin1(pieces.join('')));
-    const valid = fc
-      .record({ name: fc.string({ maxLength: 8 }), file: fc.option(fc.string({ maxLength: 8 })), star: fc.option(fc.string({ maxLength: 8 })) })
-      .map(({ name, file, star }) => {
-        const quote = (s: string) => `"${s.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[\x00-\x08\x0a-\x1f\x7f]/g, '')}"`;
-        let text = `form-data; name=${quote(name)}`;
-        if (file !== null) text += `; filename=${quote(file)}`;
-        if (star !== null) text += `; filename*=UTF-8''${encodeURIComponent(star)}`;
-        return latin1(text);
-      });
+    const valid = fc.record({ name: fc.string({ maxLength: 8 }), file: fc.option(fc.string({ maxLength: 8 })), star: fc.option(fc.string({ maxLength: 8 })) }).map(({ name, file, star }) => {
+      const quote = (s: string) => `"${s.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[\x00-\x08\x0a-\x1f\x7f]/g, '')}"`;
+      let text = `form-data; name=${quote(name)}`;
+      if (file !== null) text += `; filename=${quote(file)}`;
+      if (star !== null) text += `; filename*=UTF-8''${encodeURIComponent(star)}`;
+      return latin1(text);
+    });
     fc.assert(
       fc.property(fc.oneof(value, valid), (header) => {
         const ours = parseContentDisposition(header);

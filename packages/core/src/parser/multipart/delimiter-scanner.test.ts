@@ -90,7 +90,9 @@ describe('DelimiterScanner', () => {
   });
 
   // Bytes from the delimiter's own alphabet, so that partial and overlapping matches are common.
-  const noisy = fc.array(fc.oneof(fc.constantFrom(...'\r\n-AaB03x'.split('')), fc.constant('\r\n--AaB03'), fc.constant('\r\n--AaB03x')), { maxLength: 40 }).map((parts) => Buffer.from(parts.join(''), 'latin1'));
+  const noisy = fc
+    .array(fc.oneof(fc.constantFrom(...'\r\n-AaB03x'.split('')), fc.constant('\r\n--AaB03'), fc.constant('\r\n--AaB03x')), { maxLength: 40 })
+    .map((parts) => Buffer.from(parts.join(''), 'latin1'));
 
   it('property: any split of the stream gives the same segments as the whole', () => {
     fc.assert(

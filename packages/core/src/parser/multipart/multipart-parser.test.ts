@@ -64,13 +64,24 @@ describe('MultipartFramer', () => {
   it('3 MiB of CRLF before the first boundary cost one linear pass', () => {
     const body = Buffer.concat([Buffer.from('\r\n'.repeat(1.5 * 1024 * 1024)), raw(`${part('a', 'v')}--${B}--`)]);
     const started = performance.now();
-    const events = frame(B, splitAt(body, Array.from({ length: 48 }, (_, i) => i * 65536)));
+    const events = frame(
+      B,
+      splitAt(
+        body,
+        Array.from({ length: 48 }, (_, i) => i * 65536),
+      ),
+    );
     expect(performance.now() - started).toBeLessThan(1000);
     expect(events).toEqual([['start', ['form-data; name="a"'], undefined, 1], ['data', 'v'], ['end'], ['close']]);
   });
 
   it('accepts transport padding after a delimiter (RFC 2046), before the CRLF', () => {
-    expect(frame(B, [raw(`--${B} \t \r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n--${B}--`)])).toEqual([['start', ['form-data; name="a"'], undefined, 1], ['data', 'v'], ['end'], ['close']]);
+    expect(frame(B, [raw(`--${B} \t \r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n--${B}--`)])).toEqual([
+      ['start', ['form-data; name="a"'], undefined, 1],
+      ['data', 'v'],
+      ['end'],
+      ['close'],
+    ]);
   });
 
   const malformed: Array<[string, string]> = [
@@ -78,7 +89,10 @@ describe('MultipartFramer', () => {
     ['a delimiter followed by one dash and something else', `${part('a', 'v')}--${B}-x`],
     ['padding not ended by CRLF', `--${B}  x\r\n`],
     ['a delimiter line ended by a bare CR', `--${B}\rContent-Disposition: form-data; name="a"\r\n\r\n`],
-    ['a part body that starts with the delimiter right after its blank line', `--${B}\r\nContent-Disposition: form-data; name="a"\r\n\r\n--${B}\r\nContent-Disposition: form-data; name="b"\r\n\r\nv\r\n--${B}--`],
+    [
+      'a part body that starts with the delimiter right after its blank line',
+      `--${B}\r\nContent-Disposition: form-data; name="a"\r\n\r\n--${B}\r\nContent-Disposition: form-data; name="b"\r\n\r\nv\r\n--${B}--`,
+    ],
     ['a bare LF in a header block', `--${B}\r\nContent-Disposition: form-data; name="a"\n\r\nv\r\n--${B}--`],
     ['a header block that meets a delimiter (fastify/busboy#121)', `--${B}\r\nContent-Disposition: form-data; name="b"\r\n--${B}--\r\n`],
     ['parts after the closing boundary', `${part('a', 'v')}--${B}--\r\n${part('b', 'w')}--${B}--`],
@@ -88,7 +102,15 @@ describe('MultipartFramer', () => {
     it(`malformed: ${what}, in one chunk and byte by byte`, () => {
       const whole = frame(B, [raw(body)]);
       expect(whole[whole.length - 1]?.[0]).toBe('malformed');
-      expect(frame(B, splitAt(raw(body), Array.from({ length: body.length }, (_, i) => i)))).toEqual(whole);
+      expect(
+        frame(
+          B,
+          splitAt(
+            raw(body),
+            Array.from({ length: body.length }, (_, i) => i),
+          ),
+        ),
+      ).toEqual(whole);
     });
   }
 
@@ -137,7 +159,9 @@ describe('MultipartFramer', () => {
 
   const boundaryArb = fc.constantFrom(B, 'a', 'a b', "'()+_,-./:=?", '-', 'x'.repeat(70), '----WebKitFormBoundaryAbCdEf0123456789');
   const content = (boundary: string) =>
-    fc.array(fc.oneof(fc.constantFrom('\r', '\n', '-', '\r\n', '\r\n-', `\r\n--${boundary.slice(0, -1)}`, `--${boundary}`, boundary), fc.string({ maxLength: 6 })), { maxLength: 12 }).map((parts) => parts.join(''));
+    fc
+      .array(fc.oneof(fc.constantFrom('\r', '\n', '-', '\r\n', '\r\n-', `\r\n--${boundary.slice(0, -1)}`, `--${boundary}`, boundary), fc.string({ maxLength: 6 })), { maxLength: 12 })
+      .map((parts) => parts.join(''));
   const partsArb = (boundary: string): fc.Arbitrary<TestPart[]> =>
     fc.array(
       fc.oneof(
@@ -169,14 +193,28 @@ describe('MultipartFramer', () => {
   });
 
   it('property: any split of any body (valid or not) frames like the unsplit body', () => {
-    const valid = buildMultipart([{ name: 'title', value: 't' }, { name: 'f', filename: 'a.bin', content: randomBytes(200) }], B).body;
+    const valid = buildMultipart(
+      [
+        { name: 'title', value: 't' },
+        { name: 'f', filename: 'a.bin', content: randomBytes(200) },
+      ],
+      B,
+    ).body;
     fc.assert(
       fc.property(
-        fc.array(fc.record({ at: fc.nat({ max: valid.length }), insert: fc.constantFrom('', '\r', '\n', '\r\n', '-', ' ', `\r\n--${B}`, `--${B}--`, `--${B}\r\n`, 'x', 'Content-Type: a/b\r\n'), cut: fc.boolean() }), { maxLength: 4 }),
+        fc.array(
+          fc.record({
+            at: fc.nat({ max: valid.length }),
+            insert: fc.constantFrom('', '\r', '\n', '\r\n', '-', ' ', `\r\n--${B}`, `--${B}--`, `--${B}\r\n`, 'x', 'Content-Type: a/b\r\n'),
+            cut: fc.boolean(),
+          }),
+          { maxLength: 4 },
+        ),
         fc.array(fc.nat(), { maxLength: 16 }),
         (mutations, cuts) => {
           let body = valid;
-          for (const { at, insert, cut } of mutations) body = Buffer.concat([body.subarray(0, Math.min(at, body.length)), raw(insert), cut ? Buffer.alloc(0) : body.subarray(Math.min(at, body.length))]);
+          for (const { at, insert, cut } of mutations)
+            body = Buffer.concat([body.subarray(0, Math.min(at, body.length)), raw(insert), cut ? Buffer.alloc(0) : body.subarray(Math.min(at, body.length))]);
           expect(frame(B, splitAt(body, cuts))).toEqual(frame(B, [body]));
         },
       ),

@@ -15,7 +15,7 @@ export interface MultipartSink {
   onMalformed(reason: string): void;
 }
 
-const enum State {
+enum State {
   Preamble,
   AfterDelimiter,
   AfterDash,

@@ -34,7 +34,7 @@ describe('parsePartContentType', () => {
         if (theirs === undefined) {
           expect(ours).toBeUndefined();
         } else {
-          const charset = typeof theirs.params['charset'] === 'string' ? theirs.params['charset'].toLowerCase() : undefined;
+          const charset = typeof theirs.params.charset === 'string' ? theirs.params.charset.toLowerCase() : undefined;
           expect(ours).toEqual({ mimeType: `${theirs.type}/${theirs.subtype}`, charset });
         }
       }),

@@ -62,7 +62,7 @@ describe('PartHeaderReader', () => {
   it('accepts a block of exactly 16 KiB and refuses one byte more (busboy 1.6 counts the same bytes)', () => {
     const fill = (total: number): string => {
       const head = 'Content-Disposition: form-data; name="a"\r\nX-Big: ';
-      return head + 'b'.repeat(total - head.length - 4) + '\r\n\r\n';
+      return `${head + 'b'.repeat(total - head.length - 4)}\r\n\r\n`;
     };
     expect(Buffer.byteLength(fill(MAX_HEADER_BLOCK_BYTES))).toBe(MAX_HEADER_BLOCK_BYTES);
     expect(read(fill(MAX_HEADER_BLOCK_BYTES), 1000).headers?.lines).toBe(2);

@@ -91,23 +91,23 @@ export class PartHeaderReader {
   /** Checks and records the line `block[start..end)`, which ends with LF. */
   private readLine(start: number, end: number): number {
     const block = this.block;
-    if (end - start < 2 || block[end - 2] !== CR) return this.refuse('a bare LF in a part header'), LINE_MALFORMED;
+    if (end - start < 2 || block[end - 2] !== CR) return (this.refuse('a bare LF in a part header'), LINE_MALFORMED);
     const contentEnd = end - 2;
     if (contentEnd === start) return LINE_END_OF_BLOCK;
     const first = block[start]!;
-    if (first === SP || first === HTAB) return this.refuse('a folded part header line'), LINE_MALFORMED;
+    if (first === SP || first === HTAB) return (this.refuse('a folded part header line'), LINE_MALFORMED);
     if (contentEnd - start >= this.dashBoundary.length && block.compare(this.dashBoundary, 0, this.dashBoundary.length, start, start + this.dashBoundary.length) === 0) {
-      return this.refuse('a delimiter inside a part header block'), LINE_MALFORMED;
+      return (this.refuse('a delimiter inside a part header block'), LINE_MALFORMED);
     }
 
     let i = start;
     while (i < contentEnd && TOKEN[block[i]!] === 1) ++i;
-    if (i === start || i === contentEnd || block[i] !== COLON) return this.refuse('a part header line that is not `name: value`'), LINE_MALFORMED;
+    if (i === start || i === contentEnd || block[i] !== COLON) return (this.refuse('a part header line that is not `name: value`'), LINE_MALFORMED);
     const nameEnd = i++;
     while (i < contentEnd && (block[i] === SP || block[i] === HTAB)) ++i;
     const valueStart = i;
     for (; i < contentEnd; ++i) {
-      if (FIELD_VALUE[block[i]!] !== 1) return this.refuse('a control byte in a part header'), LINE_MALFORMED;
+      if (FIELD_VALUE[block[i]!] !== 1) return (this.refuse('a control byte in a part header'), LINE_MALFORMED);
     }
 
     const headers = this.headers;

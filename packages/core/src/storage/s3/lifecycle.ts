@@ -1,9 +1,4 @@
-import {
-  GetBucketLifecycleConfigurationCommand,
-  PutBucketLifecycleConfigurationCommand,
-  type LifecycleRule,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { GetBucketLifecycleConfigurationCommand, PutBucketLifecycleConfigurationCommand, type LifecycleRule, type S3Client } from '@aws-sdk/client-s3';
 import { s3ErrorName } from './map-s3-error.js';
 
 /** The rule ID {@link lifecycleRule} uses unless told otherwise. */

@@ -105,9 +105,7 @@ export function resolveS3Options(options: S3StorageOptions): ResolvedS3Options {
   const abortRetryMs = wholeNumber('abortRetryMs', options.abortRetryMs, 30_000, 0);
   const tagging = options.tags ? { Tagging: toTagging(options.tags) } : {};
   const { params } = options;
-  const client =
-    options.client ??
-    new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED', ...options.clientConfig });
+  const client = options.client ?? new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED', ...options.clientConfig });
   return {
     client,
     bucket: options.bucket,

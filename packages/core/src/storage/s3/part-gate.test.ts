@@ -8,7 +8,9 @@ const PART = 10;
 /** Writes `bytes` into a gate; resolves once the gate has taken all of it. */
 function feed(gate: PartGate, bytes: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    Readable.from([Buffer.alloc(bytes, 1)]).pipe(gate, { end: false }).on('error', reject);
+    Readable.from([Buffer.alloc(bytes, 1)])
+      .pipe(gate, { end: false })
+      .on('error', reject);
     const check = (): void => (gate.bytes === bytes ? resolve() : void setTimeout(check, 1));
     check();
     gate.resume();

@@ -80,7 +80,10 @@ export class PartGate extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.pass(chunk).then(() => callback(), (error: unknown) => callback(error as Error));
+    this.pass(chunk).then(
+      () => callback(),
+      (error: unknown) => callback(error as Error),
+    );
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
