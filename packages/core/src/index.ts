@@ -25,3 +25,4 @@ export type { PutOptions, PutResult, StorageDriver, StorageFileInfo, StoredObjec
 export { storeBody, type BodyInput, type FileSource, type StoreBodyOptions } from './put/store-body.js';
 export { createConsoleLogger, silentLogger, type Logger, type LogLevel } from './logging/logger.js';
 export { installShutdownHandler, type ShutdownHandle, type ShutdownOptions, type ShutdownProcess, type Shutdownable } from './shutdown/install-shutdown-handler.js';
+export { memoryLocker, assertFence, DEFAULT_LEASE_TIMINGS, resolveLeaseTimings, type MemoryLockerOptions, type AcquireOptions, type LeaseTimings, type UploadLease, type UploadLocker } from './lock/index.js';

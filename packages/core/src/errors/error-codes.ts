@@ -31,6 +31,10 @@ export const ERROR_TABLE = {
   STORAGE_UNAVAILABLE: { status: 503, message: 'Storage temporarily unavailable' },
   INVALID_KEY: { status: 500, message: 'Internal error' },
   SHUTTING_DOWN: { status: 503, message: 'Server is shutting down' },
+  UPLOAD_LOCKED: { status: 423, message: 'Upload is in use by another request' },
+  LOCK_LOST: { status: 409, message: 'Upload lease was lost; resume from the current offset' },
+  LOCK_UNAVAILABLE: { status: 503, message: 'Upload lock service unavailable' },
+  SERVER_BUSY: { status: 503, message: 'Server is busy; retry later' },
   INTERNAL: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
