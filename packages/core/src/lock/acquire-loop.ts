@@ -21,6 +21,11 @@ export async function acquireWithin(id: string, attempt: AcquireAttempt, options
     if (token !== undefined) return token;
     const left = giveUpAt - Date.now();
     if (left <= 0) throw new UploadError('UPLOAD_LOCKED', { details: { uploadId: id } });
-    await sleep(Math.min(RETRY_PAUSE_MS, left), undefined, { signal: options.signal });
+    try {
+      await sleep(Math.min(RETRY_PAUSE_MS, left), undefined, { signal: options.signal });
+    } catch (error) {
+      // The caller's reason (e.g. "client gone"), not the timer's generic AbortError.
+      throw options.signal?.aborted ? options.signal.reason : error;
+    }
   }
 }

@@ -4,3 +4,4 @@ export { buildMultipart, browserBoundary, chunked, streamOf, type TestMultipartB
 export { HTTP_CASES, type HttpCase, type HttpCaseContext } from './http-cases.js';
 export { runHttpCases, type HttpSubject, type HttpSubjectSetup, type StartHttpSubject } from './run-http-cases.js';
 export { fetchTransport, socketTransport, testResponse, type HttpTransport, type TestRequest, type TestResponse } from './http-client.js';
+export { runLockerConformance, type LockerSubject } from '../lock/locker-conformance.js';
