@@ -1,0 +1,80 @@
+import type { Readable } from 'node:stream';
+import { UploadError } from '../errors/upload-error.js';
+import type { ChecksumSet } from '../file/checksums.js';
+import type { PatchChecksum } from './patch-checksum.js';
+
+/** Options of {@link bodyChain}. */
+export interface BodyChainOptions {
+  body: Readable;
+  /** Most bytes this request may carry; one byte more fails with `overflow()` after the allowed bytes went through. */
+  limit: number;
+  overflow: () => Error;
+  /** Longest gap between two chunks; 0 turns it off. */
+  idleTimeoutMs: number;
+  /** Stops the body (client gone, shutdown, lease lost); the reason becomes the error. */
+  stop: AbortSignal;
+  /** The running whole-file digests, when this process has seen every earlier byte. */
+  digests: ChecksumSet | undefined;
+  /** The `Upload-Checksum` of this request, if any. */
+  checksum: PatchChecksum | undefined;
+  /** Called per chunk with the bytes received so far in this request. */
+  onProgress(received: number): void;
+}
+
+/** One request body on its way to the store, with what it counted. */
+export interface BodyChain {
+  /** The bytes to append, in order; errors when the body fails. */
+  chunks: AsyncGenerator<Buffer>;
+  /** Bytes that went through (and into the running digests). */
+  readonly received: number;
+}
+
+/**
+ * Reads a PATCH body chunk by chunk (pull-based: the store's pace is the
+ * client's pace), enforcing the size limit and the idle timeout, feeding the
+ * per-request checksum and the running whole-file digests, and stopping when
+ * `stop` aborts. Bytes before a failure are yielded first, so the store can
+ * persist them.
+ */
+export function bodyChain(options: BodyChainOptions): BodyChain {
+  const { body, limit, stop, digests, checksum } = options;
+  const state = { received: 0 };
+  async function* run(): AsyncGenerator<Buffer> {
+    const onStop = (): void => void body.destroy(stop.reason instanceof Error ? stop.reason : new UploadError('CLIENT_ABORTED'));
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (): void => {
+      if (options.idleTimeoutMs <= 0) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => body.destroy(new UploadError('IDLE_TIMEOUT', { details: { afterMs: options.idleTimeoutMs } })), options.idleTimeoutMs);
+    };
+    if (stop.aborted) onStop();
+    else stop.addEventListener('abort', onStop, { once: true });
+    arm();
+    try {
+      for await (const raw of body) {
+        arm();
+        let chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw as Uint8Array);
+        const room = limit - state.received;
+        const over = chunk.length > room;
+        if (over) chunk = chunk.subarray(0, room);
+        if (chunk.length > 0) {
+          state.received += chunk.length;
+          checksum?.update(chunk);
+          digests?.update(chunk);
+          options.onProgress(state.received);
+          yield chunk;
+        }
+        if (over) throw options.overflow();
+      }
+    } finally {
+      clearTimeout(timer);
+      stop.removeEventListener('abort', onStop);
+    }
+  }
+  return {
+    chunks: run(),
+    get received() {
+      return state.received;
+    },
+  };
+}
