@@ -26,3 +26,4 @@ export { storeBody, type BodyInput, type FileSource, type StoreBodyOptions } fro
 export { createConsoleLogger, silentLogger, type Logger, type LogLevel } from './logging/logger.js';
 export { installShutdownHandler, type ShutdownHandle, type ShutdownOptions, type ShutdownProcess, type Shutdownable } from './shutdown/install-shutdown-handler.js';
 export { memoryLocker, assertFence, DEFAULT_LEASE_TIMINGS, resolveLeaseTimings, type MemoryLockerOptions, type AcquireOptions, type LeaseTimings, type UploadLease, type UploadLocker } from './lock/index.js';
+export { createLoadGovernor, retryAfterHeaders, formatPrometheus, PROMETHEUS_CONTENT_TYPE, type BudgetReading, type LoadGauges, type LoadGovernor, type LoadGovernorOptions, type LoadTicket, type PrometheusOptions } from './load/index.js';
