@@ -31,3 +31,38 @@ describe('sluice CLI (no S3 needed)', () => {
     expect(await runCli(['sweep', '--bucket', 'b', '--older-than', '1d', '--force'], unknownFlag)).toBe(2);
   });
 });
+
+describe('sluice CLI without the optional AWS SDK', () => {
+  // Node's own resolution failure, for a package name no project has: what a
+  // user without @aws-sdk/client-s3 gets from import().
+  const unresolvable = (asked: string[]) => (specifier: string) => {
+    asked.push(specifier);
+    return import(`${specifier}-not-installed-${process.pid}`);
+  };
+
+  it('--help and usage errors never load the SDK', async () => {
+    const asked: string[] = [];
+    const help = { ...io(), importModule: unresolvable(asked) };
+    expect(await runCli(['--help'], help)).toBe(0);
+    expect(await runCli(['sweep', '--help'], { ...io(), importModule: unresolvable(asked) })).toBe(0);
+    expect(await runCli(['sweep', '--bucket', 'b'], { ...io(), importModule: unresolvable(asked) })).toBe(2);
+    expect(await runCli(['sweep', '--bucket', 'b', '--older-than', '24'], { ...io(), importModule: unresolvable(asked) })).toBe(2);
+    expect(asked).toEqual([]);
+  });
+
+  it('sweep says which package to install and exits 1, with no stack trace', async () => {
+    const asked: string[] = [];
+    const sink = io();
+    expect(await runCli(['sweep', '--bucket', 'b', '--older-than', '1d'], { ...sink, importModule: unresolvable(asked) })).toBe(1);
+    expect(asked).toEqual(['@aws-sdk/client-s3']);
+    expect(sink.err).toContain('@aws-sdk/client-s3 is not installed');
+    expect(sink.err).toContain('npm install @aws-sdk/client-s3');
+    expect(sink.err).not.toMatch(/\n\s+at /);
+    expect(sink.out).toBe('');
+  });
+
+  it('a failure other than "not installed" is not disguised as one', async () => {
+    const broken = () => Promise.reject(new SyntaxError('Unexpected token in the SDK'));
+    await expect(runCli(['sweep', '--bucket', 'b', '--older-than', '1d'], { ...io(), importModule: broken })).rejects.toThrow(SyntaxError);
+  });
+});

@@ -1,3 +1,4 @@
+import type { ImportModule } from './load-sweep.js';
 import { runSweep, SWEEP_USAGE } from './sweep-command.js';
 
 /** Where the CLI writes and what environment it reads (injected so tests can run it in-process). */
@@ -5,6 +6,8 @@ export interface CliIo {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
   env: Record<string, string | undefined>;
+  /** How the optional AWS SDK is imported (default: `import()`); tests make it unresolvable. */
+  importModule?: ImportModule;
 }
 
 const USAGE = `usage: sluice <command> [options]

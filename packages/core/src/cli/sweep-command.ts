@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { S3Client } from '@aws-sdk/client-s3';
-import { sweepMultipartUploads, type SweepProgress, type SweepSummary } from '../storage/s3/sweep.js';
+import type { SweepProgress, SweepSummary } from '../storage/s3/sweep.js';
 import { formatAge, parseDuration } from './duration.js';
+import { loadSweepModules, MissingSdkError, type SweepModules } from './load-sweep.js';
 import type { CliIo } from './run-cli.js';
 
 /** The help text of `sluice sweep`. */
@@ -35,6 +35,8 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
+const parseSweepArgs = (args: readonly string[]) => parseArgs({ args: [...args], options: OPTIONS, strict: true, allowPositionals: false });
+
 function progressLine({ upload, action }: SweepProgress, now: number): string {
   const age = upload.initiated ? `started ${formatAge(now - upload.initiated.getTime())} ago` : 'start time unknown';
   return `${action.padEnd(11)} ${upload.key}  (upload ${upload.uploadId}, ${age})\n`;
@@ -45,12 +47,16 @@ function summaryLine(summary: SweepSummary, bucket: string): string {
   return `sweep ${bucket}: found ${summary.found}, ${verb}, skipped ${summary.skipped}, errors ${summary.errors}${summary.dryRun ? ' (dry run)' : ''}\n`;
 }
 
-/** `sluice sweep ...`: resolves with the exit code (0 ok, 1 some abort or the listing failed, 2 bad usage). */
+/**
+ * `sluice sweep ...`: resolves with the exit code (0 ok, 1 some abort or the
+ * listing failed or the AWS SDK is not installed, 2 bad usage). Usage is
+ * checked before the SDK is loaded, so a typo is reported without it.
+ */
 export async function runSweep(args: readonly string[], io: CliIo): Promise<number> {
-  let values;
+  let values: ReturnType<typeof parseSweepArgs>['values'];
   let olderThanMs: number;
   try {
-    ({ values } = parseArgs({ args: [...args], options: OPTIONS, strict: true, allowPositionals: false }));
+    ({ values } = parseSweepArgs(args));
     if (values.help) {
       io.stdout.write(SWEEP_USAGE);
       return 0;
@@ -62,6 +68,15 @@ export async function runSweep(args: readonly string[], io: CliIo): Promise<numb
     io.stderr.write(`sluice sweep: ${(error as Error).message}\n\n${SWEEP_USAGE}`);
     return 2;
   }
+  let modules: SweepModules;
+  try {
+    modules = await loadSweepModules(io.importModule);
+  } catch (error) {
+    if (!(error instanceof MissingSdkError)) throw error;
+    io.stderr.write(`sluice sweep: ${error.message}\n`);
+    return 1;
+  }
+  const { S3Client, sweepMultipartUploads } = modules;
   const { env } = io;
   const endpoint = values.endpoint ?? (env.S3_ENDPOINT || undefined);
   const client = new S3Client({
