@@ -11,3 +11,6 @@ export type { ByteBudgetStats } from './byte-budget.js';
 export { listPendingUploads } from './pending-uploads.js';
 export { sweepMultipartUploads, type PendingUpload, type SweepAction, type SweepOptions, type SweepProgress, type SweepSummary } from './sweep.js';
 export { applyLifecycleRule, lifecycleRule, SLUICE_LIFECYCLE_RULE_ID, type LifecycleRuleOptions } from './lifecycle.js';
+export { s3Resumable, type S3Resumable } from './resumable-store.js';
+export { MAX_PARTS, type S3ResumableOptions } from './resumable-objects.js';
+export { resumableStateRule, SLUICE_RESUMABLE_RULE_ID } from './resumable-lifecycle.js';
