@@ -5,7 +5,7 @@
  *   tsx bench/src/profile/per-file-costs.ts
  */
 import { detectType, randomId, sanitizeFilename } from '@sluice/core';
-import { FileTap } from '../../../packages/core/src/pipeline/file-tap.js';
+import { FileTap } from '../../../packages/core/src/file/file-tap.js';
 import { noise } from '../lib/content.js';
 
 const head = noise(4100);

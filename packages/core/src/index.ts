@@ -13,17 +13,35 @@ export { PARSER_ENGINES, DEFAULT_PARSER_ENGINE, type ParserEngine } from './pars
 export { ERROR_TABLE, statusForCode, UploadError, isUploadError, toUploadError, type UploadErrorCode, type UploadErrorOptions } from './errors/index.js';
 export type { AnyUploadEvent, UploadEventListener, UploadEventMap, UploadEventName } from './events/types.js';
 export type { Checksums, IncompleteFile, StoredFile, UploadResult, UploadStats } from './result/types.js';
-export { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from './pipeline/checksums.js';
 export { keys, datedKey, randomKey, sessionKey, randomId, type KeyContext, type KeyFunction } from './naming/key-strategies.js';
 export { sanitizeFilename } from './naming/sanitize-filename.js';
 export { isSafeKey } from './naming/safe-key.js';
-export { detectType, isTypeAllowed, type TypeVerdict } from './mime/detect-type.js';
-export { ACTIVE_TYPES } from './mime/sniff-markup.js';
+// The per-file pipeline and its pieces, for any protocol that delivers a file (multipart, raw, resumable).
+export { storeFile, type FileBytes, type StoreFileOptions } from './file/store-file.js';
+export { FileUpload, type FileDeclaration, type FileOwner, type FilePolicy, type FileUploadHooks } from './file/file-upload.js';
+export { FileTap, type FileTapOptions } from './file/file-tap.js';
+export { judgeType, isTypeAllowed, type TypeRules } from './file/judge-type.js';
+export { detectType, SNIFF_BYTES, type TypeVerdict } from './file/detect-type.js';
+export { ACTIVE_TYPES } from './file/sniff-markup.js';
+export { planKey } from './file/plan-key.js';
+export { CHECKSUM_ALGORITHMS, ChecksumSet, createDigests, loadChecksums, type ChecksumAlgorithm, type ChecksumHex } from './file/checksums.js';
 export { memoryStorage, type MemoryStorage, type MemoryStorageOptions } from './storage/memory-storage.js';
 export { diskStorage, type DiskStorage, type DiskStorageOptions } from './storage/disk-storage.js';
 export type { PutOptions, PutResult, StorageDriver, StorageFileInfo, StoredObjectBody, StoredObjectInfo } from './storage/types.js';
 export { storeBody, type BodyInput, type FileSource, type StoreBodyOptions } from './put/store-body.js';
 export { createConsoleLogger, silentLogger, type Logger, type LogLevel } from './logging/logger.js';
 export { installShutdownHandler, type ShutdownHandle, type ShutdownOptions, type ShutdownProcess, type Shutdownable } from './shutdown/install-shutdown-handler.js';
-export { memoryLocker, assertFence, DEFAULT_LEASE_TIMINGS, resolveLeaseTimings, type MemoryLockerOptions, type AcquireOptions, type LeaseTimings, type UploadLease, type UploadLocker } from './lock/index.js';
+export {
+  memoryLocker,
+  assertFence,
+  DEFAULT_LEASE_TIMINGS,
+  resolveLeaseTimings,
+  type MemoryLockerOptions,
+  type AcquireOptions,
+  type LeaseTimings,
+  type UploadLease,
+  type UploadLocker,
+} from './lock/index.js';
+// Resumable uploads: the tus 1.0.0 endpoint and its stores (the S3 store is in '@sluice/core/s3').
+export * from './tus/index.js';
 export { createLoadGovernor, retryAfterHeaders, formatPrometheus, PROMETHEUS_CONTENT_TYPE, type BudgetReading, type LoadGauges, type LoadGovernor, type LoadGovernorOptions, type LoadTicket, type PrometheusOptions } from './load/index.js';

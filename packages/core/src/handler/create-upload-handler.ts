@@ -1,5 +1,6 @@
 import { UploadError } from '../errors/upload-error.js';
 import { EventHub } from '../events/event-hub.js';
+import { preloadTypeDetection } from '../file/detect-type.js';
 import type { UploadEventListener, UploadEventName } from '../events/types.js';
 import { resolveOptions, type ResolvedUploadOptions, type UploadOptions } from '../options/upload-options.js';
 import type { UploadResult } from '../result/types.js';
@@ -38,6 +39,7 @@ export interface UploadHandler<Request = unknown> {
  */
 export function createUploadHandler<Request = unknown>(options: UploadOptions<Request>): UploadHandler<Request> {
   const resolved = resolveOptions(options);
+  preloadTypeDetection();
   const hub = new EventHub((error) => resolved.logger.error('sluice: an event listener threw', { error: String(error) }));
   const active = new Set<UploadSession<Request>>();
   let closing = false;

@@ -2,12 +2,15 @@ import type { UploadErrorCode } from '../errors/error-codes.js';
 import type { ResolvedUploadOptions } from '../options/upload-options.js';
 import { appendToList, createSafeRecord } from '../result/safe-record.js';
 import type { IncompleteFile, StoredFile, UploadResult } from '../result/types.js';
-import type { FileEntry } from './file-entry.js';
+import type { FileUpload } from '../file/file-upload.js';
+
+/** What settling needs of a file: its identity, how far it got, and how to remove it. */
+type FileEntry = Pick<FileUpload, 'field' | 'name' | 'key' | 'declaredType' | 'bytes' | 'putStarted' | 'stored' | 'remove'>;
 
 /** What a failed request leaves after {@link rollBack}. */
-export interface RollBackOutcome {
+export interface RollBackOutcome<Entry extends FileEntry = FileEntry> {
   /** Entries whose object was removed from storage. */
-  removed: Set<FileEntry>;
+  removed: Set<Entry>;
   /** Files that did not complete, for the result. */
   incomplete: IncompleteFile[];
 }
@@ -18,19 +21,19 @@ export interface RollBackOutcome {
  * ones too unless `keepCompletedOnFailure` (all-or-nothing by default). A
  * removal that fails is logged and the file is reported as still there.
  */
-export async function rollBack(
-  entries: readonly FileEntry[],
+export async function rollBack<Entry extends FileEntry>(
+  entries: readonly Entry[],
   reason: UploadErrorCode,
   options: ResolvedUploadOptions<unknown> | ResolvedUploadOptions<never>,
   onRemoved: (key: string, reason: 'incomplete' | 'rollback') => void,
-): Promise<RollBackOutcome> {
-  const removed = new Set<FileEntry>();
+): Promise<RollBackOutcome<Entry>> {
+  const removed = new Set<Entry>();
   const incomplete: IncompleteFile[] = [];
-  const { storage, logger } = options;
+  const { logger } = options;
 
-  const remove = async (entry: FileEntry, why: 'incomplete' | 'rollback'): Promise<boolean> => {
+  const remove = async (entry: Entry, why: 'incomplete' | 'rollback'): Promise<boolean> => {
     try {
-      await storage.remove(entry.key!);
+      await entry.remove();
       removed.add(entry);
       onRemoved(entry.key!, why);
       return true;
@@ -53,7 +56,7 @@ export async function rollBack(
         name: entry.name,
         key: entry.key,
         declaredType: entry.declaredType,
-        bytesReceived: entry.tap.bytes,
+        bytesReceived: entry.bytes,
         reason,
         kept,
       });

@@ -5,19 +5,16 @@ import { UploadError, toUploadError } from '../errors/upload-error.js';
 import type { EventHub } from '../events/event-hub.js';
 import type { AnyUploadEvent, UploadEventMap, UploadEventName } from '../events/types.js';
 import { startRecording, type BodyRecorder } from '../logging/body-recorder.js';
-import { SNIFF_BYTES, detectType, isTypeAllowed } from '../mime/detect-type.js';
-import { sanitizeFilename } from '../naming/sanitize-filename.js';
-import { isSafeKey } from '../naming/safe-key.js';
+import { loadChecksums } from '../file/checksums.js';
+import { FileUpload, type FilePolicy } from '../file/file-upload.js';
 import type { ResolvedUploadOptions } from '../options/upload-options.js';
 import { createPartParser } from '../parser/engines.js';
 import type { FilePartInfo, ParserLimit, PartParser, PartParserEvents } from '../parser/part-parser.js';
 import { createRawBodyParser } from '../parser/raw-body-parser.js';
-import { FileTap } from '../pipeline/file-tap.js';
 import { appendField, createSafeRecord } from '../result/safe-record.js';
 import type { UploadResult } from '../result/types.js';
 import { buildResult, rollBack } from './settle-files.js';
 import { bodyByteLimit, bodyByteLimitError, classifyRequest, type BodyKind } from './classify-request.js';
-import type { FileEntry } from './file-entry.js';
 import { contentLengthOf, flattenHeaders, type FlatHeaders, type HeaderSource } from './request-headers.js';
 
 /** One request handed to an upload handler. */
@@ -51,7 +48,8 @@ export class UploadSession<Request> implements PartParserEvents {
   private readonly startTime = Date.now();
   private readonly headers: FlatHeaders;
   private readonly contentLength: number | undefined;
-  private readonly entries: FileEntry[] = [];
+  private readonly entries: FileUpload<Request>[] = [];
+  private readonly filePolicy: FilePolicy<Request>;
   private readonly fields = createSafeRecord<string | string[]>();
   private bytesReceived = 0;
   private chunksReceived = 0;
@@ -84,6 +82,8 @@ export class UploadSession<Request> implements PartParserEvents {
   ) {
     this.headers = flattenHeaders(input.headers ?? {});
     this.contentLength = contentLengthOf(this.headers);
+    const { storage, limits, checksums, allowedTypes, key, removeIncompleteFiles } = options;
+    this.filePolicy = { storage, maxBytes: limits.fileSize, checksums, allowedTypes, key, keepPartial: !removeIncompleteFiles };
   }
 
   /** Fails the request from outside (server shutdown); resolves once it is cleaned up. */
@@ -115,7 +115,13 @@ export class UploadSession<Request> implements PartParserEvents {
     }
     if (this.options.recordDir) this.recorder = startRecording(this.options.recordDir, this.requestId, this.headers, this.options.logger);
     this.startTimers();
-    this.listen();
+    const loading = loadChecksums(this.options.checksums);
+    if (loading === undefined) this.listen();
+    else
+      loading.then(
+        () => this.failure || this.settled || this.listen(),
+        (error: unknown) => this.fail(error),
+      );
     return this.outcome;
   }
 
@@ -226,6 +232,8 @@ export class UploadSession<Request> implements PartParserEvents {
     body.on('end', this.onEnd);
     body.on('error', this.onClientGone);
     body.on('close', this.onClientGone);
+    // The body may have closed while the engine was loading (crc32c on a first request).
+    if (body.destroyed && !body.readableEnded) this.onClientGone();
     if (this.input.signal?.aborted) this.onSignalAbort();
     else this.input.signal?.addEventListener('abort', this.onSignalAbort, { once: true });
   }
@@ -269,96 +277,24 @@ export class UploadSession<Request> implements PartParserEvents {
   // ---- parser callbacks -------------------------------------------------
 
   onFile(stream: Readable, info: FilePartInfo): void {
-    if (this.failure) {
+    if (this.failure || !this.countPart() || !this.checkFieldName(info.field)) {
       stream.resume();
       return;
     }
-    if (!this.countPart() || !this.checkFieldName(info.field)) {
-      stream.resume();
-      return;
-    }
-    const safeName = sanitizeFilename(info.filename);
-    let resolveDone!: () => void;
-    const entry: FileEntry = {
-      field: info.field,
-      name: info.filename ?? '',
-      safeName,
-      declaredType: info.mimeType,
-      key: undefined,
-      putStarted: false,
-      stored: undefined,
-      abort: new AbortController(),
-      done: new Promise<void>((resolve) => (resolveDone = resolve)),
-      tap: new FileTap({
-        maxBytes: this.options.limits.fileSize,
-        checksums: this.options.checksums,
-        headBytes: SNIFF_BYTES,
-        onHead: (head) => this.startStoring(entry, head, resolveDone),
-      }),
-    };
-    this.entries.push(entry);
-    // Once storage has the tap, a plain error on it comes from the driver (e.g. the disk
-    // driver's pipeline destroys its source with ENOSPC): a storage failure, not a 500.
-    entry.tap.on('error', (error) => void this.fail(entry.putStarted ? toUploadError(error, 'STORAGE_FAILED') : error));
-    entry.tap.on('close', () => {
-      if (!entry.putStarted) resolveDone();
-    });
-    feedTap(stream, entry.tap);
-  }
-
-  private async startStoring(entry: FileEntry, head: Buffer, resolveDone: () => void): Promise<void> {
-    const verdict = await detectType(head, entry.declaredType, entry.safeName);
-    if (verdict.mismatch) {
-      this.emit('message', { requestId: this.requestId, kind: 'warning', text: `declared type ${verdict.declaredType} does not match the content (${verdict.type})` });
-    }
-    const { allowedTypes } = this.options;
-    if (allowedTypes && !isTypeAllowed(verdict.type, allowedTypes)) {
-      throw new UploadError('TYPE_NOT_ALLOWED', { message: `File type not allowed: ${verdict.type}`, details: { type: verdict.type } });
-    }
-    const key = await this.options.key({
-      field: entry.field,
-      name: entry.name,
-      safeName: entry.safeName,
-      type: verdict.type,
-      requestId: this.requestId,
-      request: this.input.request as Request,
-      now: new Date(this.startTime),
-    });
-    if (typeof key !== 'string' || !isSafeKey(key)) {
-      throw new UploadError('INVALID_KEY', { cause: new Error(`key function returned an unsafe key: ${JSON.stringify(key)}`) });
-    }
-    if (this.failure) throw this.failure;
-    entry.key = key;
-    entry.putStarted = true;
-    const put = this.options.storage.put(key, entry.tap, {
-      signal: entry.abort.signal,
-      file: { field: entry.field, name: entry.name, type: verdict.type },
-      keepPartial: !this.options.removeIncompleteFiles,
-    });
-    put.then(
-      (stored) => {
-        entry.stored = {
-          field: entry.field,
-          name: entry.name,
-          safeName: entry.safeName,
-          key,
-          type: verdict.type,
-          declaredType: entry.declaredType,
-          detectedType: verdict.detectedType,
-          size: entry.tap.bytes,
-          checksums: entry.tap.checksums,
-          location: stored.location,
-          etag: stored.etag,
-          lastModified: Date.now(),
-        };
-        if (!this.failure) this.emit('load', { requestId: this.requestId, kind: 'file', file: entry.stored });
-        resolveDone();
-      },
-      (error: unknown) => {
-        if (!this.failure) void this.fail(toUploadError(error, 'STORAGE_FAILED'));
-        resolveDone();
+    const file: FileUpload<Request> = new FileUpload(
+      { field: info.field, name: info.filename, declaredType: info.mimeType },
+      this.filePolicy,
+      { requestId: this.requestId, request: this.input.request as Request, now: new Date(this.startTime) },
+      {
+        onFailure: (error) => void this.fail(error),
+        onStored: (stored) => {
+          if (!this.failure) this.emit('load', { requestId: this.requestId, kind: 'file', file: stored });
+        },
+        onWarning: (text) => this.emit('message', { requestId: this.requestId, kind: 'warning', text }),
       },
     );
+    this.entries.push(file);
+    file.attach(stream);
   }
 
   onField(name: string, value: string, info: { nameTruncated: boolean; valueTruncated: boolean }): void {
@@ -426,13 +362,9 @@ export class UploadSession<Request> implements PartParserEvents {
     this.options.logger.debug('sluice: upload failed', { requestId: this.requestId, code: failure.code, cause: String(failure.cause ?? '') });
     this.stopEverything();
     this.parser?.destroy();
-    for (const entry of this.entries) {
-      // A file whose bytes all arrived may finish storing; the policy below
-      // decides whether it stays. Only files still streaming are cut off.
-      if (entry.tap.allBytesIn) continue;
-      entry.abort.abort(failure);
-      if (!entry.tap.destroyed) entry.tap.destroy(failure);
-    }
+    // A file whose bytes all arrived may finish storing; the policy below
+    // decides whether it stays. Only files still streaming are cut off.
+    for (const file of this.entries) file.abort(failure);
     await this.allFilesSettled();
 
     const { removed, incomplete } = await rollBack(this.entries, failure.code, this.options, (key, reason) => this.emit('message', { requestId: this.requestId, kind: 'fileremoved', key, reason }));
@@ -497,17 +429,4 @@ export class UploadSession<Request> implements PartParserEvents {
   private emit<E extends UploadEventName>(name: E, event: UploadEventMap[E]): void {
     this.hub.emit(name, event, this.input.onEvent);
   }
-}
-
-/**
- * Feeds a parser's file stream into its tap with backpressure both ways: the
- * stream pauses while the tap is full (and the parser, then the socket, with
- * it) and resumes when storage reads again.
- */
-function feedTap(stream: Readable, tap: FileTap): void {
-  tap.onWantMore = () => stream.resume();
-  stream.on('data', (chunk: Buffer) => {
-    if (!tap.feed(chunk)) stream.pause();
-  });
-  stream.on('end', () => tap.finish());
 }

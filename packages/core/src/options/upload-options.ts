@@ -1,5 +1,5 @@
-import type { ChecksumAlgorithm } from '../pipeline/checksums.js';
-import { CHECKSUM_ALGORITHMS } from '../pipeline/checksums.js';
+import type { ChecksumAlgorithm } from '../file/checksums.js';
+import { CHECKSUM_ALGORITHMS } from '../file/checksums.js';
 import type { KeyFunction } from '../naming/key-strategies.js';
 import { datedKey } from '../naming/key-strategies.js';
 import type { Logger } from '../logging/logger.js';

@@ -1,4 +1,4 @@
-import type { ChecksumAlgorithm } from '../pipeline/checksums.js';
+import type { ChecksumAlgorithm } from '../file/checksums.js';
 import type { UploadErrorCode } from '../errors/error-codes.js';
 
 /** Hex digests of one file, by algorithm. Only the configured algorithms are present. */

@@ -27,8 +27,13 @@ describe('client abort mid-file', () => {
     const stream = stallingBody(body.subarray(0, 200_000));
     const controller = new AbortController();
     const events: AnyUploadEvent[] = [];
-    const pending = handler.handle({ headers: { 'content-type': contentType }, body: stream, signal: controller.signal, onEvent: (e) => events.push(e) });
-    setTimeout(() => controller.abort(), 30);
+    // Abort once the first file is stored and the second is streaming into storage
+    // (not after a fixed delay: the first request of a process loads type detection).
+    const onEvent = (e: AnyUploadEvent): void => {
+      events.push(e);
+      if (e.type === 'load' && e.kind === 'file') setTimeout(() => controller.abort(), 30);
+    };
+    const pending = handler.handle({ headers: { 'content-type': contentType }, body: stream, signal: controller.signal, onEvent });
     const error = (await pending.catch((e: unknown) => e)) as UploadError;
     expect(error).toMatchObject({ code: 'CLIENT_ABORTED' });
     expect(events.map((e) => e.type)).toContain('abort');

@@ -1,11 +1,34 @@
-import { fileTypeFromBuffer, supportedMimeTypes } from 'file-type';
-import { lookup as lookupByExtension } from 'mime-types';
 import { ACTIVE_TYPES, sniffMarkup } from './sniff-markup.js';
 
 /** How many leading bytes are held back to recognise a file's type. */
 export const SNIFF_BYTES = 4100;
 
 const OCTET_STREAM = 'application/octet-stream';
+
+type FileTypeModule = typeof import('file-type');
+type MimeTypesModule = typeof import('mime-types');
+
+// Both are big (file-type's detectors, mime-db's JSON): loaded on the first
+// file, never at import, so an app that stores nothing pays nothing for them.
+let fileTypeModule: Promise<FileTypeModule> | undefined;
+let mimeTypesModule: Promise<MimeTypesModule> | undefined;
+const loadFileType = (): Promise<FileTypeModule> => (fileTypeModule ??= import('file-type'));
+
+/**
+ * Starts loading type detection in the background, so that the first file of
+ * a handler does not wait for it. Called by `createUploadHandler`: every
+ * handler sniffs, but importing `@sluice/core` alone loads nothing.
+ */
+export function preloadTypeDetection(): void {
+  loadFileType().catch(() => {});
+  loadMimeTypes().catch(() => {});
+}
+
+/** mime-types, loaded on first use (it pulls in the whole mime-db). */
+export function loadMimeTypes(): Promise<MimeTypesModule> {
+  mimeTypesModule ??= import('mime-types').then((module) => ((module as { default?: MimeTypesModule }).default ?? module) as MimeTypesModule);
+  return mimeTypesModule;
+}
 
 /** The three views of a file's type, and the one Sluice acts on. */
 export interface TypeVerdict {
@@ -30,29 +53,16 @@ export interface TypeVerdict {
  */
 export async function detectType(head: Uint8Array, declaredType: string, filename: string): Promise<TypeVerdict> {
   const declared = declaredType.toLowerCase();
+  const { fileTypeFromBuffer, supportedMimeTypes } = await loadFileType();
   const fromBytes = head.length > 0 ? await fileTypeFromBuffer(head) : undefined;
   // file-type stops at "XML"; the markup sniff can tell SVG (script-capable) apart.
   const detectedType = fromBytes && fromBytes.mime !== 'application/xml' ? fromBytes.mime : (sniffMarkup(head) ?? fromBytes?.mime);
   if (detectedType) {
     return { declaredType, detectedType, type: detectedType, mismatch: declared !== OCTET_STREAM && declared !== detectedType };
   }
-  const byExtension = lookupByExtension(filename) || undefined;
+  const byExtension = (await loadMimeTypes()).lookup(filename) || undefined;
   const claimed = declared !== OCTET_STREAM && declared !== '' ? declared : byExtension;
   const needsSignature = (candidate: string | undefined): boolean => candidate !== undefined && (supportedMimeTypes.has(candidate as never) || ACTIVE_TYPES.includes(candidate));
   const type = claimed === undefined || needsSignature(claimed) ? OCTET_STREAM : claimed;
   return { declaredType, detectedType: undefined, type, mismatch: needsSignature(claimed) && head.length > 0 };
-}
-
-/**
- * True when `type` matches one of `patterns`: exact types (`image/png`) or
- * wildcards (`image/*`, `*\/*`). Parameters such as `; charset=` are ignored.
- */
-export function isTypeAllowed(type: string, patterns: readonly string[]): boolean {
-  const bare = type.split(';')[0]!.trim().toLowerCase();
-  return patterns.some((pattern) => {
-    const wanted = pattern.trim().toLowerCase();
-    if (wanted === '*/*' || wanted === '*') return true;
-    if (wanted.endsWith('/*')) return bare.startsWith(wanted.slice(0, -1));
-    return bare === wanted;
-  });
 }
