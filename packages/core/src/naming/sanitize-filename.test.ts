@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_SAFE_NAME_BYTES, safeExtension, sanitizeFilename } from './sanitize-filename.js';
+import { MAX_SAFE_NAME_BYTES, generatedName, safeExtension, safeNameFor, sanitizeFilename } from './sanitize-filename.js';
 import { isSafeKey } from './safe-key.js';
 
 describe('sanitizeFilename', () => {
@@ -19,7 +19,14 @@ describe('sanitizeFilename', () => {
     // NFKC: fullwidth dots and solidus are `../`; compatibility forms fold.
     ['．．／．．／etc', 'etc'],
     ['．．', 'file'],
-    ['a＼b\uFE68c.txt', 'c.txt'],
+    // A backslash is a character of the name (mapped), except in a Windows absolute path.
+    ['a＼b\uFE68c.txt', 'a_b_c.txt'],
+    ['back\\slash.bin', 'back_slash.bin'],
+    ['..\\..\\x.txt', '_.._x.txt'],
+    ['\\\\host\\share\\report.pdf', 'report.pdf'],
+    ['\\Users\\me\\a.txt', 'a.txt'],
+    ['ｃ：＼evil.dll', 'evil.dll'],
+    ['say "hi".bin', 'say _hi_.bin'],
     ['bill\u2100.pdf', 'c.pdf'],
     ['\uFB01le.txt', 'file.txt'],
   ])('%j → %j', (raw, safe) => {
@@ -65,5 +72,15 @@ describe('sanitizeFilename', () => {
     expect(safeExtension('archive.tar.gz')).toBe('.gz');
     expect(safeExtension('noext')).toBe('');
     expect(safeExtension('weird.ex e')).toBe('');
+  });
+
+  it('a file with no usable name gets a generated name with the extension of its media type', () => {
+    expect(generatedName('application/pdf')).toBe('file.pdf');
+    expect(generatedName('Text/Plain; charset=utf-8')).toBe('file.txt');
+    expect(generatedName('application/x-unknown')).toBe('file');
+    expect(safeNameFor('', 'image/png')).toBe('file.png');
+    expect(safeNameFor(undefined, 'application/octet-stream')).toBe('file.bin');
+    expect(safeNameFor('..', 'image/jpeg')).toBe('file.jpg');
+    expect(safeNameFor('kept.png', 'image/jpeg')).toBe('kept.png');
   });
 });

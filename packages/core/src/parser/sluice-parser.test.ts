@@ -16,7 +16,8 @@ const both = (contentType: string, chunks: readonly Buffer[], limits: Partial<Up
 const TYPE = `multipart/form-data; boundary=${BOUNDARY}`;
 
 const BODIES: Array<[string, TestPart[]]> = [
-  ...SHARED_BODIES,
+  // filename="" is read differently on purpose (a file, or skipped when empty): multipart/form-reader.test.ts.
+  ...SHARED_BODIES.filter(([title]) => !title.includes('filename=""')),
   ['a latin1 field (charset parameter)', [{ name: 'l', value: 'caf\u00e9', contentType: 'text/plain; charset=ISO-8859-1' }]],
   ['a field whose value looks like a header block', [{ name: 'h', value: 'Content-Disposition: form-data; name="x"\r\n\r\nnot a part' }]],
   // Valid content may hold `--boundary` when no CRLF precedes it, and any proper prefix of the delimiter.
@@ -394,7 +395,10 @@ describe('sluice engine against busboy on mutated bodies (property)', () => {
         expect({ ...split, pausedWrites: 0 }).toEqual({ ...whole, pausedWrites: 0 });
         const reference = await parse(createBusboyParser, type, [body]);
         if (whole.end === 'finish') {
-          // Sluice never accepts what the busboy engine refuses...
+          // Sluice never accepts what the busboy engine refuses, but for one reading on purpose: a quoted
+          // name with raw quotes or line breaks, as the npm form-data package writes (multipart/content-disposition.ts).
+          const rawQuoted = whole.seen.some((seen) => /["\r\n]|\\$/.test(seen.type === 'file' ? `${seen.field}\0${seen.filename ?? ''}` : seen.name));
+          if (reference.end !== 'finish' && rawQuoted) return;
           expect(reference.end).toBe('finish');
           // ...and what both accept, they read the same (transport padding aside, which busboy drops with its part).
           if (!/--PropBoundary7MA4[ \t]/.test(body.toString('latin1'))) expect(whole.seen).toEqual(reference.seen);

@@ -1,11 +1,10 @@
 import { parse as parseContentType } from 'content-type';
 import type { UploadLimits } from '../options/limits.js';
-import { createBusboyParser } from './busboy-parser.js';
-import { fieldNameOf, fileNameOf, parseContentDisposition } from './multipart/content-disposition.js';
 import { FieldCollector } from './multipart/field-collector.js';
 import { DrainGate, FilePartStream } from './multipart/file-part-stream.js';
-import { MultipartFramer, type MultipartSink } from './multipart/multipart-parser.js';
-import { parsePartContentType } from './multipart/part-content-type.js';
+import { type FormPart, describePart } from './multipart/form-part.js';
+import { FormReader, type FormReaderOptions, type FormSink } from './multipart/form-reader.js';
+import { MultipartFramer } from './multipart/multipart-parser.js';
 import type { PartHeaders } from './multipart/part-headers.js';
 import type { ParserLimit, PartParser, PartParserEvents } from './part-parser.js';
 
@@ -24,15 +23,14 @@ import type { ParserLimit, PartParser, PartParserEvents } from './part-parser.js
  * delimiter, which busboy skips together with the part.
  *
  * `application/x-www-form-urlencoded` bodies (fields only, never the hot
- * path) go to the busboy engine.
+ * path) go to the busboy engine (engines.ts routes them there).
  */
-export function createSluiceParser(contentType: string, limits: UploadLimits, events: PartParserEvents): PartParser {
+export function createSluiceParser(contentType: string, limits: UploadLimits, events: PartParserEvents, form: FormReaderOptions = {}): PartParser {
   const { type, parameters } = parseContentType(contentType);
-  if (type === 'application/x-www-form-urlencoded') return createBusboyParser(contentType, limits, events);
   if (type !== 'multipart/form-data') throw new Error(`Unsupported content type: ${contentType}`);
   const boundary = parameters.boundary;
   if (!boundary) throw new Error('Multipart: Boundary not found');
-  return new SluiceMultipartParser(boundary, limits, events);
+  return new SluiceMultipartParser(boundary, limits, events, form);
 }
 
 /** The part being read: a file streaming out, a field being buffered, or nothing (before the first part). */
@@ -46,7 +44,7 @@ const MALFORMED_DISPOSITION = 'a part without exactly one form-data Content-Disp
  * one more is reported when that part begins, and then nothing more is
  * reported (the engine destroys the parser).
  */
-class SluiceMultipartParser implements PartParser, MultipartSink {
+class SluiceMultipartParser implements PartParser, FormSink {
   private readonly framer: MultipartFramer;
   private readonly gate = new DrainGate();
   private readonly release = (stream: FilePartStream): void => this.gate.release(stream);
@@ -62,8 +60,10 @@ class SluiceMultipartParser implements PartParser, MultipartSink {
     boundary: string,
     private readonly limits: UploadLimits,
     private readonly events: PartParserEvents,
+    form: FormReaderOptions,
   ) {
-    this.framer = new MultipartFramer(boundary, this);
+    // The FormReader reads names, skips untouched file inputs and undoes transfer encodings (multipart/form-reader.ts).
+    this.framer = new MultipartFramer(boundary, new FormReader(this, form));
   }
 
   // ---- PartParser ---------------------------------------------------------
@@ -115,21 +115,13 @@ class SluiceMultipartParser implements PartParser, MultipartSink {
 
   // ---- MultipartSink ------------------------------------------------------
 
-  onPartStart(headers: PartHeaders): void {
+  onPartStart(headers: PartHeaders, part: FormPart | undefined = describePart(headers)): void {
     // The order of the checks is the busboy engine's: header lines, then the
     // disposition, then the files/fields count, then the part count.
     if (headers.lines > this.limits.headerPairs) return this.limit('headerPairs');
-    if (headers.dispositions.length !== 1) return this.malformed(MALFORMED_DISPOSITION);
-    const disposition = parseContentDisposition(headers.dispositions[0]!);
-    if (disposition?.type !== 'form-data') return this.malformed(MALFORMED_DISPOSITION);
+    if (part === undefined) return this.malformed(MALFORMED_DISPOSITION);
 
-    const name = fieldNameOf(disposition);
-    const filename = fileNameOf(disposition);
-    const declared = headers.contentType === undefined ? undefined : parsePartContentType(headers.contentType);
-    // busboy 1.6: text/plain when absent or unreadable, for files too.
-    const mimeType = declared?.mimeType ?? 'text/plain';
-    // busboy 1.6's rule: a file is a part with a file name, or one declared application/octet-stream.
-    const isFile = filename !== undefined || mimeType === 'application/octet-stream';
+    const { name, filename, mimeType, isFile } = part;
 
     if (isFile) {
       if (this.files >= this.limits.files) return this.limit('files');
@@ -141,7 +133,7 @@ class SluiceMultipartParser implements PartParser, MultipartSink {
     if (++this.parts > this.limits.parts) return this.limit('parts');
 
     if (!isFile) {
-      this.current = { kind: 'field', name, charset: declared?.charset ?? 'utf8', value: new FieldCollector(this.limits.fieldSize + 1) };
+      this.current = { kind: 'field', name, charset: part.charset, value: new FieldCollector(this.limits.fieldSize + 1) };
       return;
     }
     const stream = new FilePartStream(this.release);

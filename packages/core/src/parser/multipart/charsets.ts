@@ -1,8 +1,10 @@
+import { isUtf8 } from 'node:buffer';
+
 /**
  * The charsets a part may declare for its text (`Content-Type: text/plain;
- * charset=...`) or for an RFC 5987 extended parameter (`filename*=UTF-8''...`).
- * The names are busboy 1.6's, so both engines decode the same bytes the same
- * way; the encodings themselves are Node's own (no iconv tables).
+ * charset=...`) or for an RFC 5987 extended parameter (`filename*=UTF-8''...`),
+ * and the charset of a form's names and unlabelled text (HTML's `_charset_`
+ * field, or the `defaultCharset` option).
  */
 
 /** Node's name for the bytes-to-text decoding of one charset. */
@@ -11,8 +13,9 @@ export type TextEncodingName = 'utf8' | 'latin1' | 'utf16le';
 const ENCODINGS: Readonly<Record<string, TextEncodingName>> = {
   'utf-8': 'utf8',
   utf8: 'utf8',
-  // busboy decodes all of these as latin1 (windows-1252 included: its 0x80-0x9F
-  // differ from latin1, but a differing reading would be a parser differential).
+  // busboy 1.6's names, decoded as it decodes them (windows-1252 as latin1
+  // too: in a declared part charset or a `filename*`, a reading that differs
+  // from the busboy engine's would be a parser differential).
   latin1: 'latin1',
   ascii: 'latin1',
   'us-ascii': 'latin1',
@@ -40,12 +43,101 @@ export function encodingOf(charset: string): TextEncodingName | undefined {
 }
 
 /**
- * A text field's value. A charset this parser does not know is read as UTF-8,
- * the default of RFC 7578 §4.5 (busboy 1.6 would hand the engine `undefined`
- * instead of a string there).
+ * The charset names and unlabelled text of a form are read in: what the
+ * form's `_charset_` field said, or else UTF-8 with a fallback. Browsers
+ * encode names and values in the page's encoding, so a form on a
+ * windows-1252 page sends `caf\xE9`, which is not UTF-8.
  */
-export function decodeFieldValue(bytes: Buffer, charset: string): string {
-  return bytes.toString(encodingOf(charset) ?? 'utf8');
+export type FormCharset =
+  /** No `_charset_`: UTF-8 when the bytes are valid UTF-8, else `fallback` (a WHATWG encoding label). */
+  | { kind: 'utf8-else'; fallback: string }
+  /** The form named its charset (a WHATWG encoding label other than UTF-8): bytes are read in it. */
+  | { kind: 'declared'; charset: string };
+
+/** The default fallback for bytes that are not UTF-8: windows-1252, what HTML means by "latin1" and what Western legacy pages use. */
+export const DEFAULT_FALLBACK_CHARSET = 'windows-1252';
+
+/** {@link FormCharset} for a form that sent no `_charset_`. */
+export function utf8Else(fallback = DEFAULT_FALLBACK_CHARSET): FormCharset {
+  return { kind: 'utf8-else', fallback };
+}
+
+/**
+ * The canonical WHATWG encoding name for a label (`latin1` → `windows-1252`,
+ * `Shift_JIS` → `shift_jis`), or `undefined` when this Node cannot decode it.
+ */
+export function canonicalCharset(label: string): string | undefined {
+  try {
+    return new TextDecoder(label.trim()).encoding;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What a `_charset_` field's value means for the parts after it: a known
+ * label other than UTF-8 becomes the form's charset; UTF-8 or an unknown
+ * label keep `current` (an unknown label must not make names unreadable).
+ */
+export function formCharsetFromField(value: string, current: FormCharset): FormCharset {
+  const charset = canonicalCharset(value);
+  if (charset === undefined || charset === 'utf-8') return current;
+  return { kind: 'declared', charset };
+}
+
+const decoders = new Map<string, TextDecoder>();
+
+/** Decodes bytes in a WHATWG-labelled charset (unmappable bytes become U+FFFD). */
+function decodeIn(bytes: Uint8Array, charset: string): string {
+  let decoder = decoders.get(charset);
+  if (decoder === undefined) {
+    decoder = new TextDecoder(charset);
+    decoders.set(charset, decoder);
+  }
+  return decoder.decode(bytes);
+}
+
+/**
+ * Decodes bytes of a name or of unlabelled text in the form's charset: under
+ * `utf8-else`, valid UTF-8 as UTF-8 and anything else in the fallback, so a
+ * latin1 `é` arrives as `é`, never as U+FFFD.
+ */
+export function decodeFormBytes(bytes: Uint8Array, charset: FormCharset): string {
+  if (charset.kind === 'declared') return decodeIn(bytes, charset.charset);
+  return isUtf8(bytes) ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') : decodeIn(bytes, charset.fallback);
+}
+
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
+/** {@link decodeFormBytes} for a latin1 "binary" string (one char per header byte); ASCII skips the round trip. */
+export function decodeFormBinary(binary: string, charset: FormCharset): string {
+  if (ASCII_ONLY.test(binary)) return binary;
+  return decodeFormBytes(Buffer.from(binary, 'latin1'), charset);
+}
+
+const FORM_LABEL = /^\(form\) (utf8-else|declared) (.+)$/;
+
+/**
+ * The charset label a text field is decoded with ({@link decodeFieldValue}):
+ * the part's declared `charset` when it has one, else a label standing for
+ * the form's charset for values, else UTF-8 (RFC 7578 §4.5, as busboy).
+ * (A plain string, so that it can travel where a declared charset name travels.)
+ */
+export function textCharsetLabel(declared: string | undefined, form: FormCharset | undefined): string {
+  if (declared !== undefined) return declared;
+  if (form === undefined) return 'utf8';
+  return form.kind === 'declared' ? `(form) declared ${form.charset}` : `(form) utf8-else ${form.fallback}`;
+}
+
+/**
+ * A text field's value, decoded as {@link textCharsetLabel} says. A declared
+ * charset this parser does not know is read as UTF-8, the default of RFC 7578
+ * §4.5; a part that declares none is read in the form's charset.
+ */
+export function decodeFieldValue(bytes: Buffer, label: string): string {
+  const form = FORM_LABEL.exec(label);
+  if (form === null) return bytes.toString(encodingOf(label) ?? 'utf8');
+  return decodeFormBytes(bytes, form[1] === 'declared' ? { kind: 'declared', charset: form[2]! } : { kind: 'utf8-else', fallback: form[2]! });
 }
 
 /**
@@ -62,5 +154,3 @@ export function decodeBinaryString(binary: string, charset: string): string | un
   if (encoding === 'utf8' && ASCII_ONLY.test(binary)) return binary;
   return Buffer.from(binary, 'latin1').toString(encoding);
 }
-
-const ASCII_ONLY = /^[\x00-\x7f]*$/;

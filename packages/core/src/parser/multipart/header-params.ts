@@ -14,12 +14,20 @@ const ASTERISK = 0x2a;
 /** How {@link parseParameters} reads values. */
 export interface ParameterSyntax {
   /**
-   * Content-Disposition rules: regular values are decoded as UTF-8 (browsers
-   * send raw UTF-8 file names), and `name*=charset'lang'%XX` values (RFC 5987)
-   * are percent-decoded in their charset. Off for Content-Type, whose values
-   * are kept as the latin1 text they arrived as.
+   * Content-Disposition rules: `name*=charset'lang'%XX` values (RFC 5987) are
+   * percent-decoded in their charset, and a repeated parameter is an error.
+   * Regular values are kept as the latin1 text they arrived as (one char per
+   * byte) either way: a name's charset is decided later, by the form.
    */
   disposition: boolean;
+}
+
+/** Where {@link parseParameters} gave up, so that a caller can try a lenient reading. */
+export interface ParameterFailure {
+  /** A parameter was repeated: refused whatever the reading. */
+  repeated: boolean;
+  /** The last parameter whose value began with a quote before the failure: its lowercased name, where its `;` is, where its quote is. */
+  quoted: { key: string; paramStart: number; quoteStart: number } | undefined;
 }
 
 /**
@@ -37,12 +45,13 @@ export interface ParameterSyntax {
  *
  * `value` is a latin1 string: one char per header byte.
  */
-export function parseParameters(value: string, start: number, params: Map<string, string>, syntax: ParameterSyntax): boolean {
+export function parseParameters(value: string, start: number, params: Map<string, string>, syntax: ParameterSyntax, failure?: ParameterFailure): boolean {
   const length = value.length;
   let i = start;
   while (i < length) {
     i = skipWhitespace(value, i);
     if (i === length) break;
+    const paramStart = i;
     if (value.charCodeAt(i++) !== SEMICOLON) return false;
     i = skipWhitespace(value, i);
     if (i === length) return false;
@@ -66,10 +75,11 @@ export function parseParameters(value: string, start: number, params: Map<string
     } else {
       ++i; // '='
       if (i === length) return false;
-      const plain = value.charCodeAt(i) === DQUOTE ? readQuotedString(value, i) : readToken(value, i);
+      const quoted = value.charCodeAt(i) === DQUOTE;
+      if (quoted && failure) failure.quoted = { key: name.toLowerCase(), paramStart, quoteStart: i };
+      const plain = quoted ? readQuotedString(value, i) : readToken(value, i);
       if (plain === undefined) return false;
       [parsed, i] = plain;
-      if (syntax.disposition) parsed = decodeBinaryString(parsed, 'utf8')!;
     }
 
     const key = name.toLowerCase();
@@ -77,7 +87,10 @@ export function parseParameters(value: string, start: number, params: Map<string
       // RFC 6266 §4.1: a repeated parameter makes the disposition invalid. A
       // part with `filename="a.txt"; filename="a.php"` is read differently by
       // first-wins and last-wins parsers (a proxy, a scanner), so refuse it.
-      if (syntax.disposition) return false;
+      if (syntax.disposition) {
+        if (failure) failure.repeated = true;
+        return false;
+      }
       continue;
     }
     params.set(key, parsed);

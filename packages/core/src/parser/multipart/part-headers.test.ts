@@ -23,14 +23,19 @@ describe('PartHeaderReader', () => {
   it('reads the disposition, the first Content-Type and the line count, in one chunk or byte by byte', () => {
     for (const size of [Infinity, 1, 7]) {
       expect(read(valid, size)).toEqual({
-        headers: { dispositions: ['form-data; name="f"; filename="a.txt"'], contentType: 'text/plain', lines: 3 },
+        headers: { dispositions: ['form-data; name="f"; filename="a.txt"'], contentType: 'text/plain', transferEncoding: undefined, lines: 3 },
         rest: 'body',
       });
     }
   });
 
   it('keeps every Content-Disposition (two are refused by the caller) and the first Content-Type', () => {
-    expect(read('content-disposition: a\r\nContent-Type: x/y\r\nCONTENT-DISPOSITION: b\r\nContent-Type: z/w\r\n\r\n').headers).toEqual({ dispositions: ['a', 'b'], contentType: 'x/y', lines: 4 });
+    expect(read('content-disposition: a\r\nContent-Type: x/y\r\nCONTENT-DISPOSITION: b\r\nContent-Type: z/w\r\n\r\n').headers).toEqual({
+      dispositions: ['a', 'b'],
+      contentType: 'x/y',
+      transferEncoding: undefined,
+      lines: 4,
+    });
   });
 
   it('keeps header bytes as latin1 text (non-ASCII file names are decoded later)', () => {
@@ -41,8 +46,11 @@ describe('PartHeaderReader', () => {
   const refused: Array<[string, string]> = [
     ['a bare LF', 'Content-Disposition: form-data; name="a"\n\r\n'],
     ['a bare LF ending the block', 'Content-Disposition: form-data; name="a"\r\n\n'],
-    ['a folded line (space)', 'Content-Disposition: form-data; name="a"\r\n filename="x"\r\n\r\n'],
-    ['a folded line (tab)', 'Content-Disposition: form-data; name="a"\r\n\tfilename="x"\r\n\r\n'],
+    ['a folded first line (nothing to continue)', '\tContent-Disposition: form-data; name="a"\r\n\r\n'],
+    ['a bare LF after a closed quote', 'Content-Disposition: form-data; name="a"; filename="b"\nContent-Type: x/y\r\n\r\n'],
+    ['a continued line that closes the quote but ends with a bare LF', 'Content-Disposition: form-data; name="a"; filename="b\nc"\nX: y\r\n\r\n'],
+    ['a junk line after a complete disposition', 'Content-Disposition: form-data; name="a"\r\njunk"\r\n\r\n'],
+    ['a control byte in a continued line', 'Content-Disposition: form-data; name="a"; filename="b\r\nc\x01"\r\n\r\n'],
     ['a first line starting with a space (dicer CVE-2022-24434)', ' Content-Disposition: form-data; name="a"\r\n\r\n'],
     ['a NUL byte in a value', 'Content-Disposition: form-data; filename="evil.php\0.png"\r\n\r\n'],
     ['a DEL byte in a value', 'Content-Disposition: form-data; name="a\x7f"\r\n\r\n'],
@@ -58,6 +66,44 @@ describe('PartHeaderReader', () => {
       for (const size of [Infinity, 1, 3]) expect(read(block, size).reason).toBeTruthy();
     });
   }
+
+  // RFC 5322 §2.2.3: a line starting with WSP continues the field; unfolding removes only the CRLF.
+  it('unfolds folded lines into the field they continue (space or tab), and counts one field', () => {
+    for (const size of [Infinity, 1, 5]) {
+      expect(read('Content-Disposition: form-data;\r\n name="a";\r\n\tfilename="x.txt"\r\nContent-Type: text/\r\n plain\r\nX-Other: 1\r\n 2\r\n\r\n', size).headers).toEqual({
+        dispositions: ['form-data; name="a";\tfilename="x.txt"'],
+        contentType: 'text/ plain',
+        transferEncoding: undefined,
+        lines: 3,
+      });
+    }
+  });
+
+  it('records the first Content-Transfer-Encoding', () => {
+    expect(read('Content-Disposition: form-data; name="a"\r\nContent-Transfer-Encoding: base64\r\ncontent-transfer-encoding: 8bit\r\n\r\n').headers?.transferEncoding).toBe('base64');
+  });
+
+  // The npm form-data package writes a name's CR LF or LF raw inside the quoted value.
+  it('continues a disposition whose quote is open with the next line that is not a header, line break kept (CRLF or bare LF)', () => {
+    for (const size of [Infinity, 1, 4]) {
+      expect(read('Content-Disposition: form-data; name="f"; filename="line\r\nbreak\nand more.bin"\r\nContent-Type: text/plain\r\n\r\n', size).headers).toEqual({
+        dispositions: ['form-data; name="f"; filename="line\r\nbreak\nand more.bin"'],
+        contentType: 'text/plain',
+        transferEncoding: undefined,
+        lines: 2,
+      });
+    }
+  });
+
+  it('does not continue an open quote with a line that reads as a header, nor across the blank line (left to the disposition parser)', () => {
+    expect(read('Content-Disposition: form-data; name="f"; filename="a\r\nX-Evil: b.bin"\r\n\r\n').headers).toEqual({
+      dispositions: ['form-data; name="f"; filename="a'],
+      contentType: undefined,
+      transferEncoding: undefined,
+      lines: 2,
+    });
+    expect(read('Content-Disposition: form-data; name="f"; filename="a\r\n\r\nb"\r\n').headers?.dispositions).toEqual(['form-data; name="f"; filename="a']);
+  });
 
   it('accepts a block of exactly 16 KiB and refuses one byte more (busboy 1.6 counts the same bytes)', () => {
     const fill = (total: number): string => {
@@ -77,7 +123,7 @@ describe('PartHeaderReader', () => {
   });
 
   it('an empty block (no header lines) completes with no headers; the caller refuses it', () => {
-    expect(read('\r\nrest').headers).toEqual({ dispositions: [], contentType: undefined, lines: 0 });
+    expect(read('\r\nrest').headers).toEqual({ dispositions: [], contentType: undefined, transferEncoding: undefined, lines: 0 });
   });
 
   it('is reusable: reset() starts a fresh block', () => {
@@ -86,6 +132,6 @@ describe('PartHeaderReader', () => {
     reader.push(Buffer.from('Content-Type: a/b\r\n\r\n'), 0);
     reader.reset();
     expect(reader.push(Buffer.from('Content-Disposition: form-data\r\n\r\n'), 0)).toBeGreaterThan(0);
-    expect(reader.headers).toEqual({ dispositions: ['form-data'], contentType: undefined, lines: 1 });
+    expect(reader.headers).toEqual({ dispositions: ['form-data'], contentType: undefined, transferEncoding: undefined, lines: 1 });
   });
 });
