@@ -3,7 +3,8 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { finished, pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
+import { once } from 'node:events';
 import type { AppendOptions, NewResumableUpload, ResumableInfo, ResumableListEntry, ResumableStore } from '../tus/store-types.js';
 import { checkWriter, nextFence } from '../tus/store-checks.js';
 import { resolveKeyPath } from './key-path.js';
@@ -87,12 +88,25 @@ export function diskResumable(options: DiskResumableOptions): DiskResumable {
       const out = createWriteStream(pathOf(id, 'data'), { flags: 'r+', start: offset, flush, highWaterMark: 256 * 1024 });
       let failure: unknown;
       try {
-        await pipeline(body, out);
-        verify?.();
+        // Not pipeline(): a failing body would destroy the file stream and drop
+        // the bytes it still buffers; here they are flushed before the state is saved.
+        for await (const chunk of body) {
+          if (!out.write(chunk)) await once(out, 'drain');
+        }
       } catch (error) {
         failure = error;
         body.destroy();
-        await finished(out).catch(() => {});
+      }
+      out.end();
+      await finished(out).catch((error: unknown) => {
+        failure ??= error;
+      });
+      if (failure === undefined) {
+        try {
+          verify?.();
+        } catch (error) {
+          failure = error;
+        }
       }
       if (failure === undefined || !verify) {
         // Only what reached the file counts; the state is saved after the bytes.
