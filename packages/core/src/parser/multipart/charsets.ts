@@ -87,8 +87,19 @@ export function formCharsetFromField(value: string, current: FormCharset): FormC
 
 const decoders = new Map<string, TextDecoder>();
 
+// windows-1252's 0x80-0x9F, as in the WHATWG index (its five unassigned
+// bytes stay the C1 controls). Node 20's TextDecoder reads windows-1252 as
+// latin1, so `\x80` would come out as U+0080 instead of `€`.
+const WINDOWS_1252_C1 = '€\x81‚ƒ„…†‡ˆ‰Š‹Œ\x8dŽ\x8f\x90‘’“”•–—˜™š›œ\x9džŸ';
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return text.replace(/[\x80-\x9f]/g, (c) => WINDOWS_1252_C1[c.charCodeAt(0) - 0x80]!);
+}
+
 /** Decodes bytes in a WHATWG-labelled charset (unmappable bytes become U+FFFD). */
 function decodeIn(bytes: Uint8Array, charset: string): string {
+  if (charset === 'windows-1252') return decodeWindows1252(bytes);
   let decoder = decoders.get(charset);
   if (decoder === undefined) {
     decoder = new TextDecoder(charset);

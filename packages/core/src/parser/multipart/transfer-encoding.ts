@@ -40,23 +40,24 @@ const LINE_SPACE = /[\r\n\t ]+/g;
  */
 class Base64Decoder implements TransferDecoder {
   private carry = '';
-  private padded = false;
+  /** How many `=` were seen: after the first, only up to two in all may follow. */
+  private padding = 0;
 
   write(chunk: Buffer): Buffer | undefined {
     let text = chunk.toString('latin1').replace(LINE_SPACE, '');
     if (text.length === 0) return EMPTY;
-    if (this.padded) return undefined;
-    const pad = text.indexOf('=');
+    const pad = this.padding > 0 ? 0 : text.indexOf('=');
     if (pad !== -1) {
-      if (!/^={1,2}$/.test(text.slice(pad))) return undefined;
-      this.padded = true;
+      const equals = text.length - pad;
+      if (!/^=+$/.test(text.slice(pad)) || this.padding + equals > 2) return undefined;
       text = text.slice(0, pad);
+      this.padding += equals;
     }
     if (!BASE64_CHAR.test(text)) return undefined;
     text = this.carry + text;
-    const whole = this.padded ? text.length : text.length - (text.length % 4);
+    const whole = this.padding > 0 ? text.length : text.length - (text.length % 4);
     this.carry = text.slice(whole);
-    if (this.padded && whole % 4 === 1) return undefined;
+    if (this.padding > 0 && whole % 4 === 1) return undefined;
     return Buffer.from(text.slice(0, whole), 'base64');
   }
 
