@@ -79,8 +79,9 @@ export function runResumableStoreConformance(name: string, make: () => Promise<S
         const offset = await t.store.append(id, body(data.subarray(cuts[i], cuts[i + 1])), { offset: cuts[i]! });
         expect(offset).toBe(cuts[i + 1]);
         expect((await t.store.getInfo(id))?.offset).toBe(cuts[i + 1]);
+        // The head is readable while no part is full (that is when the type is judged).
+        if (cuts[i + 1] === 5000) expect((await t.store.readHead(id, 4100)).equals(data.subarray(0, 4100))).toBe(true);
       }
-      expect((await t.store.readHead(id, 100)).equals(data.subarray(0, 100)) || (await t.store.getInfo(id))?.offset === data.length).toBe(true);
       const done = await t.store.complete(id);
       expect(done.completed?.size).toBe(data.length);
       const again = await t.store.complete(id);
