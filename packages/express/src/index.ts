@@ -13,6 +13,7 @@ import { createUploadHandler, isUploadError, type StoredFile, type UploadError, 
 import { handleNodeUpload, sendUploadError, type DrainOptions } from '@sluice/core/node';
 
 export { UploadError, isUploadError, type UploadErrorCode, type UploadOptions, type UploadResult, type StoredFile } from '@sluice/core';
+export { tusRouter } from './tus.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

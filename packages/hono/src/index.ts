@@ -15,6 +15,7 @@ import { createUploadHandler, toUploadError, type StoredFile, type UploadError, 
 import { discardAfterResponse, type DrainOptions } from '@sluice/core/node';
 
 export { UploadError, isUploadError, type UploadErrorCode, type UploadOptions, type UploadResult, type StoredFile } from '@sluice/core';
+export { tusHono } from './tus.js';
 
 /** What `upload()` sets on the context, for `c.get(...)`. */
 export interface UploadVariables {

@@ -12,6 +12,7 @@ import { createUploadHandler, isUploadError, type StoredFile, type UploadError, 
 import { handleNodeUpload, type DrainOptions } from '@sluice/core/node';
 
 export { UploadError, isUploadError, type UploadErrorCode, type UploadOptions, type UploadResult, type StoredFile } from '@sluice/core';
+export { tusMiddleware, type KoaTusOptions } from './tus.js';
 
 declare module 'koa' {
   interface Request {
