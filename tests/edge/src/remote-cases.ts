@@ -1,0 +1,141 @@
+/**
+ * Runs the shared HTTP case table (@sluice/core/testing's HTTP_CASES) against
+ * an app in another runtime (workerd, Bun, Deno) over a real socket. The app
+ * is `createCaseApp`: the runner configures each case with `POST /_setup`,
+ * reads the handler's events from `GET /_state`, and reads what was stored
+ * through the subject's `snapshot()`. The assertions are those of the
+ * in-process runner (run-http-cases.ts): status and code, the JSON error
+ * shape without a stack, every stored byte, an empty store after an error,
+ * and a server that still takes a normal upload afterwards.
+ */
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { ERROR_TABLE, memoryStorage, type MemoryStorage, type StoredFile, type UploadResult } from '@sluice/core';
+import { buildMultipart, HTTP_CASES, socketTransport, type HttpCase, type TestPart, type TestRequest } from '@sluice/core/testing';
+import type { CaseSetup, CaseState } from './case-app.js';
+
+/** A running app in another runtime. */
+export interface RemoteSubject {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  /** Every stored object, read from the store itself where possible. */
+  snapshot(): Promise<Map<string, Buffer>>;
+  /** Empties the store before a case (a shared bucket outlives one case). */
+  reset?(): Promise<void>;
+  /** Multipart uploads left pending in the store (R2), checked after every error. */
+  pendingUploads?(): Promise<string[]>;
+}
+
+const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
+
+async function eventually<T>(check: () => Promise<T>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** The snapshot as a memory store, so the table's own checks (`storage.read`, `storage.keys`) run unchanged. */
+async function asMemoryStorage(objects: Map<string, Buffer>): Promise<MemoryStorage> {
+  const storage = memoryStorage();
+  const file = { field: 'f', name: 'f', type: 'application/octet-stream' };
+  for (const [key, data] of objects) await storage.put(key, Readable.from([data]), { signal: new AbortController().signal, file });
+  return storage;
+}
+
+function requestOf(testCase: HttpCase): { request: TestRequest; parts: TestPart[] } {
+  if (testCase.request) return { request: testCase.request(), parts: [] };
+  const { body, contentType } = buildMultipart(testCase.parts ?? []);
+  return { request: { headers: { 'content-type': contentType }, body }, parts: testCase.parts ?? [] };
+}
+
+function expectFilesStored(parts: TestPart[], upload: UploadResult, objects: Map<string, Buffer>): void {
+  const seen = new Map<string, number>();
+  for (const part of parts) {
+    if (!('filename' in part)) continue;
+    const index = seen.get(part.name) ?? 0;
+    seen.set(part.name, index + 1);
+    const stored = upload.files[part.name]?.[index] as StoredFile | undefined;
+    expect(stored, `file #${index} of field ${part.name}`).toBeDefined();
+    expect(stored!.name).toBe(part.filename);
+    expect(stored!.size).toBe(Buffer.byteLength(part.content));
+    expect(stored!.checksums.sha256).toBe(sha256(part.content));
+    expect(sha256(objects.get(stored!.key) ?? Buffer.from('missing'))).toBe(sha256(part.content));
+  }
+  const keys = Object.values(upload.files)
+    .flat()
+    .map((f) => f.key);
+  expect([...objects.keys()].sort()).toEqual(keys.sort());
+}
+
+async function expectNothingLeft(subject: RemoteSubject): Promise<void> {
+  await eventually(async () => expect([...(await subject.snapshot()).keys()]).toEqual([]));
+  if (subject.pendingUploads) await eventually(async () => expect(await subject.pendingUploads!()).toEqual([]));
+}
+
+// A real 1x1 PNG, so that it passes any row's allowedTypes too.
+const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082', 'hex');
+const NORMAL_UPLOAD = buildMultipart([{ name: 'file', filename: 'after.png', content: PNG, contentType: 'image/png' }]);
+
+async function runCase(subject: RemoteSubject, testCase: HttpCase): Promise<void> {
+  await subject.reset?.();
+  const setup: CaseSetup = { options: testCase.options, preRead: testCase.preRead === true };
+  const configured = await fetch(`${subject.url}/_setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(setup) });
+  expect(configured.status, await configured.clone().text()).toBe(200);
+  const state = () => getJson<CaseState>(`${subject.url}/_state`);
+  const transport = socketTransport(subject.url);
+  const { request, parts } = requestOf(testCase);
+
+  if (testCase.abortAfter !== undefined) {
+    const half = testCase.abortAfter / 2;
+    await transport.sendAndAbort(request, testCase.abortAfter, () => eventually(async () => expect((await state()).progress.some((n) => n >= half)).toBe(true)));
+    await eventually(async () => expect((await state()).outcomes[0]?.error?.code).toBe(testCase.code));
+    await expectNothingLeft(subject);
+  } else {
+    const response = await transport.send(request, 30_000);
+    expect(response.status, response.body.toString().slice(0, 300)).toBe(testCase.status);
+    let objects = await subject.snapshot();
+    if (response.status === 200) {
+      const { files, fields, upload } = response.json;
+      expect(files).toEqual(upload.files);
+      expect(fields).toEqual(upload.fields);
+      expectFilesStored(parts, upload, objects);
+    } else {
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
+      expect(response.json.error.code).toBe(testCase.code);
+      expect(response.json.error.message.startsWith(ERROR_TABLE[testCase.code!].message), response.json.error.message).toBe(true);
+      expect(response.body.toString()).not.toMatch(/"stack"|\n\s+at /);
+      await expectNothingLeft(subject);
+      objects = await subject.snapshot();
+    }
+    await testCase.check?.({ response, storage: await asMemoryStorage(objects), result: undefined, request });
+  }
+  if (!testCase.preRead) {
+    const after = await transport.send({ headers: { 'content-type': NORMAL_UPLOAD.contentType }, body: NORMAL_UPLOAD.body });
+    expect(after.status, 'a normal upload afterwards').toBe(200);
+    expect(after.json.files.file[0]).toMatchObject({ size: PNG.length, type: 'image/png' });
+  }
+}
+
+/**
+ * Registers one test per case. `subject` is called inside each test (the
+ * suite's `beforeAll` starts the runtime), and the cases run in order: the
+ * app holds one case at a time.
+ */
+export function runRemoteHttpCases(label: string, subject: () => RemoteSubject, cases: readonly HttpCase[] = HTTP_CASES): void {
+  describe.sequential(`http cases: ${label}`, () => {
+    for (const testCase of cases) it(testCase.name, () => runCase(subject(), testCase));
+  });
+}

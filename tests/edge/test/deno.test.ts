@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runRemoteHttpCases } from '../src/remote-cases.js';
+import { denoBinary, startRuntimeServer, storageOverHttp, type RuntimeServer } from '../src/runtime-server.js';
+
+/**
+ * The Hono adapter's HTTP case table on Deno's own server (Deno.serve), from
+ * Deno's npm package. `--sloppy-imports` lets Deno run the workspace's
+ * TypeScript sources, whose relative imports end in `.js` (a published
+ * package is JavaScript). No prompt: a missing permission fails at once.
+ */
+const denoRun = (permissions: string[]): string[] => ['run', '--sloppy-imports', '--no-prompt', ...permissions, 'servers/deno-server.ts'];
+
+describe('deno: loopback network only', () => {
+  let server: RuntimeServer;
+  beforeAll(async () => {
+    server = await startRuntimeServer(denoBinary(), denoRun(['--allow-net=127.0.0.1']));
+  });
+  afterAll(() => server?.close());
+
+  it('imports @sluice/hono and @sluice/core and builds a handler without --allow-env or file access', async () => {
+    const setup = await fetch(`${server.url}/_setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(setup.status).toBe(200);
+    expect(server.output()).not.toMatch(/NotCapable|PermissionDenied|Requires \w+ access/);
+  });
+});
+
+/**
+ * Uploading still needs `--allow-env`: file type detection loads file-type,
+ * whose @tokenizer/inflate loads `debug`, which enumerates the environment
+ * at load (debug/src/node.js: `Object.keys(process.env)`), and Deno refuses
+ * that without the permission.
+ */
+describe('deno: the case table', () => {
+  let server: RuntimeServer;
+  beforeAll(async () => {
+    server = await startRuntimeServer(denoBinary(), denoRun(['--allow-net=127.0.0.1', '--allow-env']));
+  });
+  afterAll(() => server?.close());
+
+  runRemoteHttpCases('hono on Deno.serve', () => ({ url: server.url, snapshot: () => storageOverHttp(server.url) }));
+});
