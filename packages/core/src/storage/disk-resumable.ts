@@ -110,8 +110,10 @@ export function diskResumable(options: DiskResumableOptions): DiskResumable {
       }
       if (failure === undefined || !verify) {
         // Only what reached the file counts; the state is saved after the bytes.
-        checkWriter(await mustRead(id), lease, offset);
-        await writeInfo({ ...info, offset: offset + out.bytesWritten, fence: nextFence(info, lease) });
+        // Re-read: the type judgement may have saved the key and file facts meanwhile.
+        const fresh = await mustRead(id);
+        checkWriter(fresh, lease, offset);
+        await writeInfo({ ...fresh, offset: offset + out.bytesWritten, fence: nextFence(fresh, lease) });
       }
       if (failure !== undefined) throw failure;
       return offset + out.bytesWritten;

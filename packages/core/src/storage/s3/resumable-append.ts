@@ -54,15 +54,20 @@ export async function appendToS3(ctx: S3ResumableContext, id: string, body: Read
   // The tail the stored info object references: the old tail object may be deleted only once it no longer does.
   let recordedTail = oldTail;
 
+  // The type judgement saves the key and file facts while the body streams:
+  // take them over before writing the info object, never overwrite them.
+  const refreshJudgement = async (): Promise<void> => {
+    if (info.key !== undefined && info.file.type !== undefined) return;
+    const fresh = await mustReadInfo(ctx, id);
+    info.key = fresh.key;
+    info.file = fresh.file;
+  };
+
   const uploadPart = async (bytes: Buffer): Promise<void> => {
     if (next > MAX_PARTS) throw new UploadError('LIMIT_FILE_SIZE', { message: 'Upload exceeds the store’s 10 000 parts' });
     lease?.assertHeld();
     if (state.uploadId === undefined) {
-      if (info.key === undefined) {
-        const fresh = await mustReadInfo(ctx, id);
-        info.key = fresh.key;
-        info.file = fresh.file;
-      }
+      await refreshJudgement();
       if (info.key === undefined) throw new Error(`resumable upload ${id} has no key yet`);
       const created = await ctx.client.send(new CreateMultipartUploadCommand({ Bucket: ctx.bucket, Key: info.key, ContentType: info.file.type ?? 'application/octet-stream' }));
       state.uploadId = created.UploadId;
@@ -80,6 +85,7 @@ export async function appendToS3(ctx: S3ResumableContext, id: string, body: Read
 
   const commit = async (tail: S3ResumableInfo['s3']['tail']): Promise<void> => {
     lease?.assertHeld();
+    await refreshJudgement();
     state.parts.push(...pending);
     pending.length = 0;
     state.tail = tail;

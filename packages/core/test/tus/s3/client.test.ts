@@ -1,0 +1,117 @@
+import { Upload } from 'tus-js-client';
+import type { TestSpace } from '@sluice/s3-rig';
+import { recordCommands } from '@sluice/s3-rig';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { memoryLocker } from '../../../src/lock/memory-locker.js';
+import { createTusHandler } from '../../../src/tus/create-tus-handler.js';
+import { headOffset, patch, startTusServer, testBytes, TUS, type TusServer } from '../support.js';
+import { MiB, createSpace, readObject, spaceStore } from './support.js';
+
+function runUpload(endpoint: string, data: Buffer, options: { uploadUrl?: string; stopAt?: number; retryDelays?: number[] } = {}): Promise<{ url: string; aborted: boolean }> {
+  return new Promise((resolve, reject) => {
+    const upload = new Upload(data, {
+      endpoint,
+      uploadUrl: options.uploadUrl,
+      retryDelays: options.retryDelays ?? [],
+      metadata: { filename: 'clip.bin', filetype: 'application/octet-stream' },
+      onProgress(sent, total) {
+        if (options.stopAt !== undefined && sent / total >= options.stopAt) upload.abort().then(() => resolve({ url: upload.url!, aborted: true }), reject);
+      },
+      onSuccess: () => resolve({ url: upload.url!, aborted: false }),
+      onError: reject,
+    });
+    upload.start();
+  });
+}
+
+async function settledOffset(url: string): Promise<number> {
+  let offset = -1;
+  for (let i = 0; i < 200; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = await headOffset(url);
+    if (now === offset) return now;
+    offset = now;
+  }
+  return offset;
+}
+
+describe('tus on S3 (radosgw)', () => {
+  let space: TestSpace;
+  const servers: TusServer[] = [];
+  beforeEach(async () => {
+    space = await createSpace('tus-client');
+  });
+  afterEach(async () => {
+    for (const server of servers.splice(0)) await server.close();
+    await space.cleanup();
+  });
+  const serve = async (extra: Parameters<typeof startTusServer>[0]) => {
+    const server = await startTusServer(extra);
+    servers.push(server);
+    return server;
+  };
+
+  it('tus-js-client: aborted at 40 %, resumed through another handler and store instance, byte-exact; sweeping leaves only the file', async () => {
+    const data = testBytes(24 * MiB, 21);
+    const key = (ctx: { safeName: string }) => `${space.prefix}files/${ctx.safeName}`;
+    // One lock for both "processes", as a shared (Redis) locker would be: the
+    // resume may meet the first PATCH still persisting its bytes, and gets 423.
+    const locker = memoryLocker();
+    const first = await serve({ store: spaceStore(space), key, checksums: ['sha256'], locker });
+    const started = await runUpload(first.endpoint, data, { stopAt: 0.4 });
+    expect(started.aborted).toBe(true);
+    const offset = await settledOffset(started.url);
+    expect(offset).toBeGreaterThan(0);
+    expect(offset).toBeLessThan(data.length);
+    // Another "process": its own handler, store object and S3 client, the same bucket.
+    const second = await serve({ store: spaceStore(space), key, checksums: ['sha256'], locker });
+    const loads: Array<{ key: string; checksums: Record<string, string> }> = [];
+    second.handler.on('load', (event) => {
+      if (event.kind === 'file') loads.push(event.file);
+    });
+    const resumeUrl = started.url.replace(first.origin, second.origin);
+    const done = await runUpload(second.endpoint, data, { uploadUrl: resumeUrl, retryDelays: [200, 500, 1000, 2000, 4000] });
+    expect(done.aborted).toBe(false);
+    expect(loads).toHaveLength(1);
+    expect(loads[0]!.key).toBe(`${space.prefix}files/clip.bin`);
+    // Hashed by reading the object back: the second process did not see the first bytes.
+    const { createHash } = await import('node:crypto');
+    expect(loads[0]!.checksums.sha256).toBe(createHash('sha256').update(data).digest('hex'));
+    expect((await readObject(space.client, space.bucket, loads[0]!.key))?.equals(data)).toBe(true);
+    const left = await space.leftovers();
+    expect(left.filter((name) => name.startsWith('upload:'))).toEqual([]);
+    expect(await second.handler.sweepExpired(new Date(Date.now() + 48 * 3600_000))).toEqual({ removed: 1 });
+    expect(await space.leftovers()).toEqual([loads[0]!.key]);
+  });
+
+  it('termination aborts the multipart upload and deletes info and partial objects', async () => {
+    const server = await serve({ store: spaceStore(space), key: () => `${space.prefix}x.bin` });
+    const create = await fetch(server.endpoint, { method: 'POST', headers: { ...TUS, 'Upload-Length': String(20 * MiB) } });
+    const url = server.origin + create.headers.get('location');
+    expect((await patch(url, 0, testBytes(6 * MiB))).status).toBe(204);
+    expect((await space.leftovers()).some((name) => name.startsWith('upload:'))).toBe(true);
+    expect((await fetch(url, { method: 'DELETE', headers: TUS })).status).toBe(204);
+    expect(await space.leftovers()).toEqual([]);
+  });
+
+  it('a second handler answers HEAD and a retried final PATCH makes one object', async () => {
+    const store = spaceStore(space);
+    const commands = recordCommands(store.context.client);
+    const server = await serve({ store, key: () => `${space.prefix}y.bin` });
+    const data = testBytes(7 * MiB, 4);
+    const create = await fetch(server.endpoint, { method: 'POST', headers: { ...TUS, 'Upload-Length': String(data.length) } });
+    const path = create.headers.get('location')!;
+    expect((await patch(server.origin + path, 0, data.subarray(0, 3 * MiB))).status).toBe(204);
+    const other = createTusHandler({ store: spaceStore(space), path: '/files' });
+    const head = await other.fetch(new Request(`http://other.test${path}`, { method: 'HEAD', headers: TUS }));
+    expect(head.headers.get('upload-offset')).toBe(String(3 * MiB));
+    expect((await patch(server.origin + path, 3 * MiB, data.subarray(3 * MiB))).status).toBe(204);
+    const retry = await other.fetch(
+      new Request(`http://other.test${path}`, { method: 'PATCH', headers: { ...TUS, 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': String(data.length) } }),
+    );
+    expect(retry.status).toBe(204);
+    expect(commands.filter((name) => name === 'CompleteMultipartUploadCommand')).toHaveLength(1);
+    expect((await readObject(space.client, space.bucket, `${space.prefix}y.bin`))?.equals(data)).toBe(true);
+    await other.close();
+  });
+});
