@@ -80,9 +80,11 @@ export function redisLocker(options: RedisLockerOptions): UploadLocker {
     return redis;
   };
 
-  const run = async (lua: LuaScript, keys: string[], args: string[]): Promise<number> => {
+  /** Runs a script; `sent` is when it went out (after any first connection), the start of a lease's life. */
+  const run = async (lua: LuaScript, keys: string[], args: string[]): Promise<{ reply: number; sent: number }> => {
     // Loading the client library is not the lock service being slow: only the round trip is timed.
     const redis = await client();
+    const sent = Date.now();
     const work = (async () => {
       try {
         return await redis.evalSha(lua.sha, { keys, arguments: args });
@@ -93,7 +95,7 @@ export function redisLocker(options: RedisLockerOptions): UploadLocker {
       }
     })();
     const reply = await withCommandTimeout(work, timings.commandTimeoutMs);
-    return Number(reply);
+    return { reply: Number(reply), sent };
   };
 
   return {
@@ -106,8 +108,8 @@ export function redisLocker(options: RedisLockerOptions): UploadLocker {
       const token = await acquireWithin(
         id,
         async () => {
-          grantedAt = Date.now();
-          const granted = await run(ACQUIRE, [lockKey, fenceKey], [owner, String(timings.ttlMs), String(fenceTtlMs)]);
+          const { reply: granted, sent } = await run(ACQUIRE, [lockKey, fenceKey], [owner, String(timings.ttlMs), String(fenceTtlMs)]);
+          grantedAt = sent;
           if (granted > 0 && !Number.isSafeInteger(granted)) throw new UploadError('INTERNAL', { message: 'Fencing token out of range' });
           return granted > 0 ? granted : undefined;
         },
@@ -118,7 +120,7 @@ export function redisLocker(options: RedisLockerOptions): UploadLocker {
         token,
         timings,
         {
-          renew: async () => (await run(RENEW, [lockKey], [owner, String(timings.ttlMs)])) === 1,
+          renew: async () => (await run(RENEW, [lockKey], [owner, String(timings.ttlMs)])).reply === 1,
           release: async () => {
             await run(RELEASE, [lockKey], [owner]);
           },
