@@ -4,6 +4,7 @@ import { checkWriter, nextFence } from '../../tus/store-checks.js';
 import { mustReadInfo } from './resumable-append.js';
 import { deleteQuietly, writeInfo, type S3ResumableContext, type S3ResumableInfo } from './resumable-objects.js';
 import { s3ErrorName } from './map-s3-error.js';
+import { abortOrphans } from './resumable-orphans.js';
 
 function copySource(bucket: string, key: string): string {
   return `${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
@@ -79,5 +80,7 @@ export async function completeOnS3(ctx: S3ResumableContext, id: string, lease: U
   info.fence = nextFence(info, lease);
   await writeInfo(ctx, info);
   if (tail) await deleteQuietly(ctx, ctx.tailKey(id, tail.n)).catch(() => {});
+  // A multipart upload a crashed process created but never recorded.
+  await abortOrphans(ctx, key, undefined).catch(() => {});
   return info;
 }

@@ -1,10 +1,10 @@
-import { AbortMultipartUploadCommand, GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import type { NewResumableUpload, ResumableListEntry, ResumableStore } from '../../tus/store-types.js';
 import { appendToS3, mustReadInfo } from './resumable-append.js';
 import { completeOnS3 } from './resumable-complete.js';
 import { deleteQuietly, partSizeFor, publicInfo, readInfo, resolveResumableContext, writeInfo, type S3ResumableContext, type S3ResumableOptions } from './resumable-objects.js';
-import { s3ErrorName } from './map-s3-error.js';
+import { abortOrphans } from './resumable-orphans.js';
 
 /** The S3 resumable store, with its resolved settings. */
 export interface S3Resumable extends ResumableStore {
@@ -59,13 +59,8 @@ export function s3Resumable(options: S3ResumableOptions): S3Resumable {
     async remove(id, removeOptions = {}) {
       const info = await readInfo(ctx, id);
       if (!info) return;
-      if (info.s3.uploadId && !info.completed && info.key) {
-        try {
-          await ctx.client.send(new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: info.key, UploadId: info.s3.uploadId }));
-        } catch (error) {
-          if (s3ErrorName(error) !== 'NoSuchUpload' && s3ErrorName(error) !== 'NoSuchKey') throw error;
-        }
-      }
+      // The recorded multipart upload and any a crashed process created without recording it.
+      if (!info.completed && info.key) await abortOrphans(ctx, info.key, undefined);
       if (removeOptions.object && info.completed && info.key) await deleteQuietly(ctx, info.key);
       // Every tail object ever named for this upload, then the info object last (a crash leaves it to retry).
       for await (const page of paginateListObjectsV2({ client: ctx.client }, { Bucket: ctx.bucket, Prefix: `${ctx.prefix}${id}.partial.` })) {
