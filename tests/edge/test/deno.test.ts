@@ -1,6 +1,7 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRemoteHttpCases } from '../src/remote-cases.js';
-import { denoBinary, startRuntimeServer, storageOverHttp, type RuntimeServer } from '../src/runtime-server.js';
+import { denoBinary, PACKAGE_DIR, startRuntimeServer, storageOverHttp, type RuntimeServer } from '../src/runtime-server.js';
 
 /**
  * The Hono adapter's HTTP case table on Deno's own server (Deno.serve), from
@@ -25,15 +26,20 @@ describe('deno: loopback network only', () => {
 });
 
 /**
- * Uploading still needs `--allow-env`: file type detection loads file-type,
- * whose @tokenizer/inflate loads `debug`, which enumerates the environment
- * at load (debug/src/node.js: `Object.keys(process.env)`), and Deno refuses
- * that without the permission.
+ * Uploading needs two more permissions here:
+ * - `--allow-env`: file type detection loads file-type, whose
+ *   @tokenizer/inflate loads `debug`, which enumerates the environment at load
+ *   (debug/src/node.js: `Object.keys(process.env)`); Deno refuses that without it.
+ * - `--allow-read` of the repository: the core loads its parser engine with a
+ *   dynamic `import('./sluice-parser.js')`, which sloppy-imports resolution
+ *   maps to the `.ts` source at run time, and Deno checks read access for it
+ *   ("Requires read access to .../content-disposition.ts" without it). This
+ *   suite runs the sources; a published build was not tried here.
  */
 describe('deno: the case table', () => {
   let server: RuntimeServer;
   beforeAll(async () => {
-    server = await startRuntimeServer(denoBinary(), denoRun(['--allow-net=127.0.0.1', '--allow-env']));
+    server = await startRuntimeServer(denoBinary(), denoRun(['--allow-net=127.0.0.1', `--allow-read=${join(PACKAGE_DIR, '..', '..')}`, '--allow-env']));
   });
   afterAll(() => server?.close());
 

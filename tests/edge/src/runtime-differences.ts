@@ -1,0 +1,26 @@
+/**
+ * Where a runtime's own HTTP server behaves differently from Node's, and the
+ * adapter cannot change it, the case table is adjusted here, once, with the
+ * measurement that justifies it.
+ */
+import { expect } from 'vitest';
+import { HTTP_CASES, type HttpCase } from '@sluice/core/testing';
+
+/** The row whose client keeps sending 4 MiB after the server has answered 413. */
+export const LARGE_BODY_ROW = 'a large body over the limit: the client reads the 413 instead of a reset';
+
+/**
+ * Bun.serve and workerd close the connection once they have written a
+ * response to a request whose body was not read to the end: a client still
+ * sending gets EPIPE or ECONNRESET on a later write (measured here: Bun every
+ * time with `Connection: close`; workerd every time, even when the Worker
+ * keeps reading the body in `ctx.waitUntil`). On Node the adapter drains the
+ * rest instead. The runner still asserts that the client read the whole 413
+ * JSON; only the error on the client's own write is allowed.
+ */
+export function casesForServersThatCloseEarly(): HttpCase[] {
+  if (!HTTP_CASES.some((c) => c.name === LARGE_BODY_ROW)) throw new Error(`the case table has no row "${LARGE_BODY_ROW}": update runtime-differences.ts`);
+  return HTTP_CASES.map((testCase) =>
+    testCase.name === LARGE_BODY_ROW ? { ...testCase, check: ({ response }) => expect([undefined, 'EPIPE', 'ECONNRESET']).toContain(response.clientError) } : testCase,
+  );
+}
