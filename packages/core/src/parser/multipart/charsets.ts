@@ -74,14 +74,18 @@ export function canonicalCharset(label: string): string | undefined {
   }
 }
 
+// Encodings a form's header bytes cannot be in (not ASCII-compatible), or that decode nothing.
+const NOT_FOR_NAMES = new Set(['utf-8', 'utf-16le', 'utf-16be', 'replacement']);
+
 /**
- * What a `_charset_` field's value means for the parts after it: a known
- * label other than UTF-8 becomes the form's charset; UTF-8 or an unknown
- * label keep `current` (an unknown label must not make names unreadable).
+ * What a `_charset_` field's value means for the parts after it: a known,
+ * ASCII-compatible label other than UTF-8 becomes the form's charset; UTF-8,
+ * UTF-16 or an unknown label keep `current` (a label must not make names
+ * unreadable).
  */
 export function formCharsetFromField(value: string, current: FormCharset): FormCharset {
   const charset = canonicalCharset(value);
-  if (charset === undefined || charset === 'utf-8') return current;
+  if (charset === undefined || NOT_FOR_NAMES.has(charset)) return current;
   return { kind: 'declared', charset };
 }
 
