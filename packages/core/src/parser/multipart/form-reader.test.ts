@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CHUNKINGS, parse, type Outcome } from '../../../test/parser-harness.js';
 import type { UploadLimits } from '../../options/limits.js';
 import { createSluiceParser } from '../sluice-parser.js';
+import { MAX_SKIPPED_PARTS } from './form-reader.js';
 
 const B = 'IssueElevenB0undary';
 const TYPE = `multipart/form-data; boundary=${B}`;
@@ -63,6 +64,13 @@ describe('a filename parameter makes a file; filename="" with no bytes is no fil
     );
     const outcome = await read(bytes, { files: 1, parts: 2 });
     expect(outcome).toMatchObject({ end: 'finish', seen: [field('title', 'Holiday'), file('photo', 'p.jpg', 'jpeg bytes', 'image/jpeg')] });
+  });
+
+  it(`at most ${MAX_SKIPPED_PARTS} untouched inputs are skipped per body; past that they count as files (and meet the files limit)`, async () => {
+    const empty: RawPart = ['Content-Disposition: form-data; name="e"; filename=""\r\nContent-Type: application/octet-stream', ''];
+    const bytes = body(...Array.from({ length: MAX_SKIPPED_PARTS + 3 }, () => empty));
+    const outcome = await parse(createSluiceParser, TYPE, [bytes], { files: 2 });
+    expect(outcome).toMatchObject({ end: 'limit:files', seen: [file('e', '', ''), file('e', '', '')] });
   });
 
   it('a chosen file with an empty name and one byte is kept', async () => {

@@ -25,6 +25,14 @@ export interface FormReaderOptions {
 const MAX_CHARSET_FIELD_BYTES = 40;
 
 /**
+ * Untouched file inputs skipped per body, at most. Skipped parts count
+ * against no limit, so past this many a `filename=""` part with no bytes is
+ * reported like any other file (and meets the `files` and `parts` limits):
+ * a body of nothing but empty parts costs no more than one of tiny files.
+ */
+export const MAX_SKIPPED_PARTS = 1000;
+
+/**
  * Sits between the framer and the engine and reads a form the way its
  * client meant it, so that what reaches the engine is already right:
  *
@@ -36,6 +44,7 @@ const MAX_CHARSET_FIELD_BYTES = 40;
  * - A file part with `filename=""` is held back until its first byte: with
  *   none it is an untouched `<input type=file>` and is dropped without a
  *   word (no start, no end); with some it is a file with an empty name.
+ *   (At most {@link MAX_SKIPPED_PARTS} are dropped per body.)
  * - A part's `Content-Transfer-Encoding` is undone as the bytes pass
  *   (base64, quoted-printable); an unknown one, or bytes not valid in it,
  *   make the body malformed.
@@ -52,6 +61,7 @@ export class FormReader implements MultipartSink {
   private charsetField: Buffer[] | undefined;
   private charsetFieldBytes = 0;
   private stopped = false;
+  private skipped = 0;
 
   constructor(
     private readonly sink: FormSink,
@@ -74,7 +84,7 @@ export class FormReader implements MultipartSink {
       this.charsetField = [];
       this.charsetFieldBytes = 0;
     }
-    if (part !== undefined && mayBeUnchosenFileInput(part)) {
+    if (part !== undefined && mayBeUnchosenFileInput(part) && this.skipped < MAX_SKIPPED_PARTS) {
       this.held = { headers, part };
       return;
     }
@@ -98,6 +108,7 @@ export class FormReader implements MultipartSink {
     if (this.held !== undefined) {
       // No byte came: a file input left empty. Not a part at all.
       this.held = undefined;
+      this.skipped += 1;
       return;
     }
     if (this.charsetField !== undefined) {
