@@ -1,5 +1,6 @@
 import type { UploadErrorCode } from '../errors/error-codes.js';
 import { isUploadError, UploadError } from '../errors/upload-error.js';
+import { OffsetConflictError } from './store-types.js';
 
 function codeFor(status: number): UploadErrorCode {
   if (status === 413) return 'LIMIT_FILE_SIZE';
@@ -30,6 +31,8 @@ export class TusError extends UploadError {
 /** The status, client-safe message and extra headers of anything a tus request failed with. */
 export function describeFailure(error: unknown): { status: number; message: string; headers: Record<string, string> } {
   if (error instanceof TusError) return { status: error.status, message: error.message, headers: error.headers };
+  // Another writer moved the offset between the route's check and the store's.
+  if (error instanceof OffsetConflictError) return { status: 409, message: 'Upload-Offset does not match', headers: { 'Upload-Offset': String(error.expected) } };
   if (isUploadError(error)) return { status: error.status, message: error.message, headers: {} };
   return { status: 500, message: 'Internal error', headers: {} };
 }

@@ -1,6 +1,7 @@
 import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
-import type { NewResumableUpload, ResumableListEntry, ResumableStore } from '../../tus/store-types.js';
+import { OffsetConflictError, type NewResumableUpload, type ResumableListEntry, type ResumableStore } from '../../tus/store-types.js';
+import { mapS3Error } from './map-s3-error.js';
 import { appendToS3, mustReadInfo } from './resumable-append.js';
 import { completeOnS3 } from './resumable-complete.js';
 import { deleteQuietly, partSizeFor, publicInfo, readInfo, resolveResumableContext, writeInfo, type S3ResumableContext, type S3ResumableOptions } from './resumable-objects.js';
@@ -22,7 +23,7 @@ export interface S3Resumable extends ResumableStore {
  */
 export function s3Resumable(options: S3ResumableOptions): S3Resumable {
   const ctx = resolveResumableContext(options);
-  return {
+  return withTypedErrors({
     name: 's3',
     context: ctx,
     async create(upload: NewResumableUpload) {
@@ -77,5 +78,27 @@ export function s3Resumable(options: S3ResumableOptions): S3Resumable {
         }
       }
     },
+  });
+}
+
+/**
+ * Turns what the SDK throws into typed upload errors (STORAGE_UNAVAILABLE 503
+ * while S3 is down, ...), so the tus answer says what happened; errors that
+ * are already typed (the body's, the lock's, an offset conflict) pass through.
+ */
+function withTypedErrors(store: S3Resumable): S3Resumable {
+  const map = (error: unknown): never => {
+    throw error instanceof OffsetConflictError ? error : mapS3Error(error);
+  };
+  return {
+    ...store,
+    create: (upload) => store.create(upload).catch(map),
+    getInfo: (id) => store.getInfo(id).catch(map),
+    update: (id, changes) => store.update(id, changes).catch(map),
+    append: (id, body, appendOptions) => store.append(id, body, appendOptions).catch(map),
+    readHead: (id, maxBytes) => store.readHead(id, maxBytes).catch(map),
+    complete: (id, completeOptions) => store.complete(id, completeOptions).catch(map),
+    openCompleted: (info) => store.openCompleted(info).catch(map),
+    remove: (id, removeOptions) => store.remove(id, removeOptions).catch(map),
   };
 }
