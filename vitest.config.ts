@@ -9,7 +9,6 @@ export default defineConfig({
       'packages/*/vitest.config.ts',
       'apps/*/vitest.config.ts',
       'tests/*/vitest.config.ts',
-      'packages/core/vitest.fastify-busboy.config.ts',
       'packages/core/vitest.busboy.config.ts',
       'packages/core/vitest.s3.config.ts',
     ],

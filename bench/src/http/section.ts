@@ -98,7 +98,6 @@ export const THROUGHPUT_KINDS: ServerKind[] = [
   'drain',
   'sluice-discard',
   'sluice-busboy-discard',
-  'sluice-fastify-discard',
   'sluice-koa-discard',
   'sluice-hono-discard',
   'busboy-discard',

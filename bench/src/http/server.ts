@@ -157,7 +157,8 @@ async function build(): Promise<Listener> {
       const discard = discardStorage();
       const memory = memoryStorage();
       const storage = kind === 'sluice-memory' ? memory : kind === 'sluice-disk' ? diskStorage({ root: dir }) : discard;
-      const engine = kind === 'sluice-fastify-discard' ? 'fastify-busboy' : kind === 'sluice-busboy-discard' ? 'busboy' : 'sluice';
+      if (kind === 'sluice-fastify-discard') throw new Error('the @fastify/busboy engine was retired from @sluice/core');
+      const engine = kind === 'sluice-busboy-discard' ? 'busboy' : 'sluice';
       const handler = createHandlerWithEngine({ storage, limits: LIMITS }, engine);
       afterUpload = () => memory.clear();
       let discardBase = 0;
@@ -173,7 +174,7 @@ async function build(): Promise<Listener> {
           }
           return discard.bytes;
         };
-        const before = kind === 'sluice-discard' || kind === 'sluice-busboy-discard' || kind === 'sluice-fastify-discard' ? discardBase : 0;
+        const before = kind === 'sluice-discard' || kind === 'sluice-busboy-discard' ? discardBase : 0;
         measure().then((bytes) => {
           discardBase = discard.bytes;
           res.json({ bytes: bytes - before });

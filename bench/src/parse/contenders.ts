@@ -32,7 +32,6 @@ export const CORE_DEFAULT: ParseContenderId = 'core';
 export const PARSE_CONTENDERS: ReadonlyArray<{ id: ParseContenderId; label: string }> = [
   { id: 'core', label: 'core (own parser, default)' },
   { id: 'core-busboy', label: 'core (busboy)' },
-  { id: 'core-fastify-busboy', label: 'core (@fastify/busboy)' },
   { id: 'busboy', label: 'busboy' },
   { id: 'fastify-busboy', label: '@fastify/busboy' },
   { id: 'formidable', label: 'formidable' },
@@ -196,5 +195,6 @@ export const PARSERS: Record<ParseContenderId, (input: ParseInput) => Promise<Co
   formidable: rawFormidable,
   core: (input) => core('sluice', input),
   'core-busboy': (input) => core('busboy', input),
-  'core-fastify-busboy': (input) => core('fastify-busboy', input),
+  // The @fastify/busboy engine was retired from @sluice/core; raw @fastify/busboy stays a contender.
+  'core-fastify-busboy': () => Promise.reject(new Error('the @fastify/busboy engine was retired from @sluice/core')),
 };

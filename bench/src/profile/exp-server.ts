@@ -7,7 +7,6 @@ import type { AddressInfo } from 'node:net';
 import { handleNodeUpload } from '@sluice/core/node';
 import { createUploadHandler, type UploadHandler, type UploadOptions } from '@sluice/core';
 import { createBusboyParser } from '../../../packages/core/src/parser/busboy-parser.js';
-import { createFastifyBusboyParser } from '../../../packages/core/src/parser/fastify-busboy-parser.js';
 import { serveRequests } from '../lib/child.js';
 import { discardStorage } from '../lib/discard-storage.js';
 import { handlerWith } from './variants.js';
@@ -24,7 +23,6 @@ const handlers: Record<string, () => UploadHandler> = {
       const parser = createBusboyParser(c, l, e);
       return { ...parser, write: (chunk) => (parser.write(chunk), true) };
     }, options),
-  'sluice on @fastify/busboy': () => handlerWith(createFastifyBusboyParser, options),
 };
 // A variant may name Node flags after a colon ('sluice as is (node:http): --min-semi-space-size=16'):
 // http-experiments.ts starts the process with them; the handler is the one before the colon.

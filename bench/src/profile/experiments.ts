@@ -7,7 +7,6 @@
  */
 import { createUploadHandler, type UploadHandler, type UploadOptions } from '@sluice/core';
 import { createBusboyParser } from '../../../packages/core/src/parser/busboy-parser.js';
-import { createFastifyBusboyParser } from '../../../packages/core/src/parser/fastify-busboy-parser.js';
 import { buildShape, shapeBytes, type ShapeId } from '../lib/bodies.js';
 import { browserLikeBoundary } from '../lib/content.js';
 import { discardStorage } from '../lib/discard-storage.js';
@@ -29,7 +28,6 @@ const variants: Array<[string, UploadHandler]> = [
   ['core as is (own parser)', createUploadHandler(options())],
   ['core on busboy', handlerWith(createBusboyParser, options())],
   ['busboy buffers 1 MiB', handlerWith(busboyWithBuffers(1024 * KiB), options())],
-  ['core on @fastify/busboy', handlerWith(createFastifyBusboyParser, options())],
   ['constant key function', createUploadHandler({ ...options(), key: () => 'k' })],
 ];
 

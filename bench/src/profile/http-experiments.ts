@@ -20,8 +20,7 @@ import { MiB, summarize } from '../lib/stats.js';
 const rounds = Number(process.argv[2] ?? 6);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const variants = (
-  process.argv[3] ??
-  'busboy-discard|busboy-discard: --min-semi-space-size=16|sluice-discard|sluice-discard: --min-semi-space-size=16|sluice as is (node:http)|sluice on busboy (node:http)|sluice on @fastify/busboy'
+  process.argv[3] ?? 'busboy-discard|busboy-discard: --min-semi-space-size=16|sluice-discard|sluice-discard: --min-semi-space-size=16|sluice as is (node:http)|sluice on busboy (node:http)'
 ).split('|');
 
 /** Variants that are experiment servers: they have no scratch directory to remove. */

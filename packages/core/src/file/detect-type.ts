@@ -6,7 +6,8 @@ export const SNIFF_BYTES = 4100;
 const OCTET_STREAM = 'application/octet-stream';
 
 type FileTypeModule = typeof import('file-type');
-type MimeTypesModule = typeof import('mime-types');
+// The part of mime-types Sluice uses, typed here: the published .d.ts must not need @types/mime-types.
+type MimeTypesModule = { lookup(filenameOrExtension: string): string | false };
 
 // Both are big (file-type's detectors, mime-db's JSON): loaded on the first
 // file, never at import, so an app that stores nothing pays nothing for them.

@@ -8,9 +8,9 @@ import { startRecording, type BodyRecorder } from '../logging/body-recorder.js';
 import { loadChecksums } from '../file/checksums.js';
 import { FileUpload, type FilePolicy } from '../file/file-upload.js';
 import type { ResolvedUploadOptions } from '../options/upload-options.js';
-import { createPartParser } from '../parser/engines.js';
+import { loadPartParser, type PartParserFactory } from '../parser/engines.js';
 import type { FilePartInfo, ParserLimit, PartParser, PartParserEvents } from '../parser/part-parser.js';
-import { createRawBodyParser } from '../parser/raw-body-parser.js';
+import { createRawBodyParser, rawUploadFile } from '../parser/raw-body-parser.js';
 import { appendField, createSafeRecord } from '../result/safe-record.js';
 import type { UploadResult } from '../result/types.js';
 import { buildResult, rollBack } from './settle-files.js';
@@ -102,26 +102,31 @@ export class UploadSession<Request> implements PartParserEvents {
   /** Starts reading; the promise settles exactly once, after cleanup. */
   run(): Promise<UploadResult> {
     this.emit('loadstart', { requestId: this.requestId, contentLength: this.contentLength, startTime: this.startTime });
+    let parser: PartParser | Promise<PartParser>;
     try {
       const kind = classifyRequest(this.headers, this.options as ResolvedUploadOptions<unknown>, this.input.method);
       this.applyByteLimit(kind);
       const { stream, owned } = toNodeReadable(this.input.body);
       this.body = stream;
       this.ownsBody = owned;
-      this.parser = this.createParser(kind);
+      parser = this.createParser(kind);
     } catch (error) {
       void this.fail(error);
       return this.outcome;
     }
     if (this.options.recordDir) this.recorder = startRecording(this.options.recordDir, this.requestId, this.headers, this.options.logger);
     this.startTimers();
-    const loading = loadChecksums(this.options.checksums);
-    if (loading === undefined) this.listen();
-    else
-      loading.then(
-        () => this.failure || this.settled || this.listen(),
+    // The engine and crc32c load on the first request that needs them; later ones start at once.
+    const checksums = loadChecksums(this.options.checksums);
+    if (checksums === undefined && !(parser instanceof Promise)) this.listen(parser);
+    else {
+      // Nothing may flow past us while loading (a body someone else already reads would lose chunks).
+      this.body.pause();
+      Promise.all([parser, checksums]).then(
+        ([loaded]) => (this.failure || this.settled ? loaded.destroy() : this.listen(loaded)),
         (error: unknown) => this.fail(error),
       );
+    }
     return this.outcome;
   }
 
@@ -137,20 +142,15 @@ export class UploadSession<Request> implements PartParserEvents {
     return bodyByteLimitError({ max: this.byteLimit, code: this.byteLimitCode, limit: this.byteLimitCode === 'LIMIT_TOTAL_SIZE' ? 'totalSize' : 'urlencodedSize' });
   }
 
-  private createParser(kind: BodyKind): PartParser {
-    if (kind.kind !== 'raw') return createPartParser(this.options.parser, kind.contentType, this.options.limits, this);
-    const raw = this.options.rawUpload!;
-    let filename = this.input.filename;
-    if (filename === undefined) {
-      const header = this.headers[raw.filenameHeader];
-      try {
-        filename = header === undefined ? undefined : decodeURIComponent(header);
-      } catch {
-        filename = header;
-      }
+  private createParser(kind: BodyKind): PartParser | Promise<PartParser> {
+    if (kind.kind === 'raw') {
+      const raw = this.options.rawUpload!;
+      return createRawBodyParser(rawUploadFile(raw, kind.declaredType, this.input.filename, this.headers[raw.filenameHeader]), this);
     }
-    if (!filename) throw new UploadError('FILENAME_REQUIRED', { details: { header: raw.filenameHeader } });
-    return createRawBodyParser({ field: raw.field, filename, mimeType: kind.declaredType }, this);
+    const { contentType } = kind;
+    const create = (factory: PartParserFactory): PartParser => factory(contentType, this.options.limits, this, { defaultCharset: this.options.defaultCharset });
+    const factory = loadPartParser(this.options.parser, kind.kind);
+    return typeof factory === 'function' ? create(factory) : factory.then(create);
   }
 
   private startTimers(): void {
@@ -225,9 +225,10 @@ export class UploadSession<Request> implements PartParserEvents {
     void this.fail(new UploadError('CLIENT_ABORTED', { cause: this.input.signal?.reason }));
   };
 
-  private listen(): void {
+  private listen(parser: PartParser): void {
     const body = this.body!;
-    this.parser!.onDrain(this.onDrain);
+    this.parser = parser;
+    parser.onDrain(this.onDrain);
     body.on('data', this.onData);
     body.on('end', this.onEnd);
     body.on('error', this.onClientGone);
@@ -236,6 +237,7 @@ export class UploadSession<Request> implements PartParserEvents {
     if (body.destroyed && !body.readableEnded) this.onClientGone();
     if (this.input.signal?.aborted) this.onSignalAbort();
     else this.input.signal?.addEventListener('abort', this.onSignalAbort, { once: true });
+    if (!this.failure && body.isPaused()) body.resume();
   }
 
   private detachBody(): void {

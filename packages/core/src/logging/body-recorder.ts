@@ -1,6 +1,6 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import type { WriteStream } from 'node:fs';
 import path from 'node:path';
+import { loadNodeFs } from '../storage/node-fs.js';
 import type { FlatHeaders } from '../handler/request-headers.js';
 import type { Logger } from './logger.js';
 
@@ -20,15 +20,20 @@ export function startRecording(dir: string, requestId: string, headers: FlatHead
   const pending: Buffer[] = [Buffer.from(`${JSON.stringify(headers)}\n`)];
   const file = path.join(dir, `${requestId}.http`);
   let closed = false;
-  mkdir(dir, { recursive: true }).then(
-    () => {
-      out = createWriteStream(file, { flags: 'wx' });
-      out.on('error', (error) => logger.warn('sluice: recording failed', { file, error: String(error) }));
-      for (const chunk of pending.splice(0)) out.write(chunk);
-      if (closed) out.end();
-    },
-    (error: unknown) => logger.warn('sluice: recording failed', { file, error: String(error) }),
-  );
+  loadNodeFs()
+    .then(async ({ fs, fsp }) => {
+      await fsp.mkdir(dir, { recursive: true });
+      return fs;
+    })
+    .then(
+      (fs) => {
+        out = fs.createWriteStream(file, { flags: 'wx' });
+        out.on('error', (error) => logger.warn('sluice: recording failed', { file, error: String(error) }));
+        for (const chunk of pending.splice(0)) out.write(chunk);
+        if (closed) out.end();
+      },
+      (error: unknown) => logger.warn('sluice: recording failed', { file, error: String(error) }),
+    );
   return {
     write(chunk) {
       if (out) out.write(chunk);

@@ -6,6 +6,7 @@ import type { Logger } from '../logging/logger.js';
 import { silentLogger } from '../logging/logger.js';
 import type { StorageDriver } from '../storage/types.js';
 import { resolveLimits, type UploadLimits } from './limits.js';
+import { canonicalCharset } from '../parser/multipart/charsets.js';
 import { DEFAULT_PARSER_ENGINE, PARSER_ENGINES, type ParserEngine } from '../parser/engines.js';
 
 /** How to accept a raw-body upload: a PUT or POST whose body is the file itself. */
@@ -14,6 +15,8 @@ export interface RawUploadOptions {
   field?: string;
   /** The header that carries the (percent-encoded) file name when the route does not. Default `x-file-name`. */
   filenameHeader?: string;
+  /** Refuse (400 `FILENAME_REQUIRED`) a raw upload that names no file, instead of giving it a generated name such as `file.pdf`. Default false. */
+  requireFilename?: boolean;
 }
 
 /** Everything {@link createUploadHandler} accepts. */
@@ -54,10 +57,17 @@ export interface UploadOptions<Request = unknown> {
   /** Accept `application/x-www-form-urlencoded` bodies (fields only). Default true. */
   urlencoded?: boolean;
   /**
-   * The multipart parser: `sluice` (default, Sluice's own), `busboy` or
-   * `fastify-busboy`. All enforce the same limits with the same codes; see
-   * docs/benchmarks.md for how they differ in speed. Urlencoded bodies are
-   * parsed by busboy under every engine but `fastify-busboy`.
+   * The charset of file and field names (and of text fields without a
+   * charset) that are not valid UTF-8, when the form sends no `_charset_`
+   * field: the encoding of your legacy pages (a WHATWG label such as
+   * `windows-1252`, `shift_jis`). Default `windows-1252`. Multipart, default engine.
+   */
+  defaultCharset?: string;
+  /**
+   * The multipart parser: `sluice` (default, Sluice's own) or `busboy`. Both
+   * enforce the same limits with the same codes; see docs/benchmarks.md for
+   * how they differ in speed. Only the selected one is loaded, on the first
+   * body. Urlencoded bodies are parsed by busboy under either.
    */
   parser?: ParserEngine;
   /** Accept raw-body uploads; off by default. */
@@ -88,6 +98,7 @@ export interface ResolvedUploadOptions<Request = unknown> {
   idleTimeoutMs: number;
   cleanupTimeoutMs: number;
   urlencoded: boolean;
+  defaultCharset: string | undefined;
   parser: ParserEngine;
   rawUpload: Required<RawUploadOptions> | undefined;
   logger: Logger;
@@ -104,6 +115,11 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value > 0)) throw new TypeError(`sluice: ${name} must be > 0`);
   return value;
+}
+
+function checkCharset(label: string | undefined): string | undefined {
+  if (label !== undefined && canonicalCharset(label) === undefined) throw new TypeError(`sluice: defaultCharset ${JSON.stringify(label)} is not a charset this Node can decode`);
+  return label;
 }
 
 /** Validates options once, at start-up, so that mistakes fail loudly before the first request. */
@@ -137,8 +153,9 @@ export function resolveOptions<Request>(options: UploadOptions<Request>): Resolv
     idleTimeoutMs: duration('idleTimeoutMs', options.idleTimeoutMs, 30_000),
     cleanupTimeoutMs: duration('cleanupTimeoutMs', options.cleanupTimeoutMs, 30_000),
     urlencoded: options.urlencoded ?? true,
+    defaultCharset: checkCharset(options.defaultCharset),
     parser: options.parser ?? DEFAULT_PARSER_ENGINE,
-    rawUpload: raw ? { field: raw.field ?? 'file', filenameHeader: (raw.filenameHeader ?? 'x-file-name').toLowerCase() } : undefined,
+    rawUpload: raw ? { field: raw.field ?? 'file', filenameHeader: (raw.filenameHeader ?? 'x-file-name').toLowerCase(), requireFilename: raw.requireFilename ?? false } : undefined,
     logger: options.logger ?? silentLogger,
     recordDir: options.record?.dir,
   };

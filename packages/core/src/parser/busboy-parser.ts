@@ -1,5 +1,6 @@
-import { createRequire } from 'node:module';
+/// <reference path="./busboy-utils.d.ts" />
 import busboy from 'busboy';
+import busboyUtils from 'busboy/lib/utils.js';
 import type { UploadLimits } from '../options/limits.js';
 import type { PartParser, PartParserEvents } from './part-parser.js';
 
@@ -105,11 +106,7 @@ interface BusboyHeaderParser {
   cb(header: Record<string, string[]>): void;
 }
 
-/** busboy 1.6.0's own Content-Disposition parser, so that the check below agrees with it exactly. */
-const busboyUtils = createRequire(import.meta.url)('busboy/lib/utils.js') as {
-  parseDisposition(value: string, decoder: unknown): { type: string } | undefined;
-  getDecoder(charset: string): unknown;
-};
+/** busboy 1.6.0's own Content-Disposition parser (busboy-utils.d.ts), so that the check below agrees with it exactly. */
 const utf8Decoder = busboyUtils.getDecoder('utf8');
 
 /** busboy stores at most this many header lines of a part (and ignores the rest). */

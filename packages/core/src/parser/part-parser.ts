@@ -31,7 +31,7 @@ export interface PartParserEvents {
  * The seam between the engine and a multipart parser: bytes in, parts out,
  * with backpressure. `write` returns false when the caller should wait for
  * `onDrain` before writing more. Keeping the engine behind this interface is
- * what lets the parser be swapped (busboy, @fastify/busboy) and measured.
+ * what lets the parser be swapped (Sluice's own, busboy) and measured.
  */
 export interface PartParser {
   write(chunk: Buffer): boolean;

@@ -1,9 +1,8 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
-import { lookup } from 'mime-types';
+import { loadMimeTypes } from '../file/detect-type.js';
 import { isSafeKey } from '../naming/safe-key.js';
+import { loadNodeFs } from '../storage/node-fs.js';
 import type { PutResult, StorageDriver } from '../storage/types.js';
 
 /** A file on disk, optionally only the inclusive byte range `start`..`end`. */
@@ -47,10 +46,11 @@ async function toReadable(body: BodyInput, encoding: BufferEncoding): Promise<Re
   if (typeof (body as ReadableStream).getReader === 'function') return Readable.fromWeb(body as NodeWebReadableStream<Uint8Array>);
   if (isFileSource(body)) {
     checkRange(body.start, body.end);
-    const info = await stat(body.path);
+    const { fs, fsp } = await loadNodeFs();
+    const info = await fsp.stat(body.path);
     if (!info.isFile()) throw new TypeError(`storeBody: ${body.path} is not a file`);
     if (body.start !== undefined && body.start >= info.size && info.size > 0) throw new RangeError(`storeBody: range start ${body.start} is past the end of ${body.path} (${info.size} bytes)`);
-    return createReadStream(body.path, { start: body.start, end: body.end });
+    return fs.createReadStream(body.path, { start: body.start, end: body.end });
   }
   throw new TypeError('storeBody: body must be a string, Buffer, Uint8Array, Node Readable, Web ReadableStream or { path, start?, end? }');
 }
@@ -67,7 +67,7 @@ async function toReadable(body: BodyInput, encoding: BufferEncoding): Promise<Re
 export async function storeBody(storage: StorageDriver, key: string, body: BodyInput, options: StoreBodyOptions = {}): Promise<PutResult> {
   if (!isSafeKey(key)) throw new TypeError(`storeBody: unsafe key ${JSON.stringify(key)}`);
   const stream = await toReadable(body, options.encoding ?? 'utf8');
-  const type = options.type ?? (lookup(key) || 'application/octet-stream');
+  const type = options.type ?? ((await loadMimeTypes()).lookup(key) || 'application/octet-stream');
   const name = key.split('/').pop() ?? key;
   return storage.put(key, stream, { signal: options.signal ?? new AbortController().signal, file: { field: '', name, type } });
 }

@@ -80,8 +80,8 @@ describe('raw-body uploads', () => {
     expect(storage.keys()).toHaveLength(1);
   });
 
-  it('requires a file name', async () => {
-    const { handler } = memoryHandler({ rawUpload: true });
+  it('requires a file name when requireFilename is set', async () => {
+    const { handler } = memoryHandler({ rawUpload: { requireFilename: true } });
     expect((await sendRaw(handler, Buffer.from('x'), { 'content-type': 'text/plain' })).error).toMatchObject({ code: 'FILENAME_REQUIRED', status: 400 });
   });
 
