@@ -1,5 +1,8 @@
-import { constants } from 'node:os';
 import { silentLogger, type Logger } from '../logging/logger.js';
+
+// POSIX numbers of the signals a shutdown handler is installed for (exit code 128 + n),
+// written out so that importing @sluice/core needs no node:os (absent on some runtimes).
+const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGUSR1: 10, SIGUSR2: 12, SIGTERM: 15 };
 
 /** Anything with a graceful `shutdown()`: an upload handler, or your own wrapper around `server.close()`. */
 export interface Shutdownable {
@@ -58,7 +61,7 @@ export function installShutdownHandler(handlers: Shutdownable | readonly Shutdow
     if (running) {
       // Impatient operator (a second Ctrl-C): do not wait any longer.
       logger.warn('sluice: second signal during shutdown, exiting now', { signal });
-      if (exit) proc.exit(128 + (constants.signals[signal] ?? 15));
+      if (exit) proc.exit(128 + (SIGNAL_NUMBERS[signal] ?? 15));
       return;
     }
     void shutdown(signal);
