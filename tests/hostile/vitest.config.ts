@@ -1,8 +1,8 @@
 import { defineProject } from 'vitest/config';
 
 /**
- * The hostile-input suite: exact bytes over real sockets to the Express, Koa
- * and Hono adapters, against memory, disk and S3 (a throw-away radosgw from
+ * The hostile-input suite: exact bytes over real sockets to the Express, Koa,
+ * Hono and Fastify adapters, against memory, disk and S3 (a throw-away radosgw from
  * the core S3 suite's global setup, or S3_ENDPOINT). The S3 file fails loudly
  * when no S3 server can be had; it never skips.
  */

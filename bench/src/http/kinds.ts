@@ -9,6 +9,8 @@ export type ServerKind =
   | 'sluice-disk'
   | 'sluice-koa-discard'
   | 'sluice-hono-discard'
+  | 'fastify-sluice-discard'
+  | 'fastify-multipart-discard'
   | 'multer-memory'
   | 'multer-disk'
   | 'formidable-discard'
@@ -30,6 +32,8 @@ export const SERVER_INFO: Record<ServerKind, { label: string; countsBody?: boole
   'sluice-disk': { label: 'Express + Sluice → disk' },
   'sluice-koa-discard': { label: 'Koa + Sluice → discard' },
   'sluice-hono-discard': { label: 'Hono (node-server) + Sluice → discard' },
+  'fastify-sluice-discard': { label: 'Fastify + Sluice (@sluice/fastify) → discard' },
+  'fastify-multipart-discard': { label: 'Fastify + @fastify/multipart → discard' },
   'multer-memory': { label: 'Express + multer → memory' },
   'multer-disk': { label: 'Express + multer → disk' },
   'formidable-discard': { label: 'formidable → discard' },

@@ -100,6 +100,8 @@ export const THROUGHPUT_KINDS: ServerKind[] = [
   'sluice-busboy-discard',
   'sluice-koa-discard',
   'sluice-hono-discard',
+  'fastify-sluice-discard',
+  'fastify-multipart-discard',
   'busboy-discard',
   'fastify-busboy-discard',
   'formidable-discard',

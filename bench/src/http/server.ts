@@ -198,6 +198,9 @@ async function build(): Promise<Listener> {
       });
       return app.callback() as Listener;
     }
+    case 'fastify-sluice-discard':
+    case 'fastify-multipart-discard':
+      return (await import('./fastify-servers.js')).fastifyListener(kind, LIMITS);
     case 'sluice-hono-discard':
       // Served by @hono/node-server below.
       return (() => {}) as Listener;

@@ -59,6 +59,11 @@ export interface HostileCase {
      * response without a JSON body): why this is the best achievable answer.
      */
     byNode?: string;
+    /**
+     * Where a framework's own server code answers first with another status
+     * than Node would (why in `byNode`): that status, for that adapter.
+     */
+    statusOn?: Partial<Record<AdapterName, number>>;
     /** 2xx: exactly these files are stored, byte for byte, in this order. */
     files?: ExpectedFile[];
     /** 2xx: the text fields. */

@@ -145,7 +145,8 @@ async function runCase(expect: ExpectStatic, adapter: AdapterName, testCase: Hos
   const server = await startServer(adapter, handler);
   try {
     const response = await rawExchange({ port: server.port, steps: testCase.steps(probe), timeoutMs: testCase.timeoutMs ?? 8000 });
-    const { status, code, byNode } = testCase.expect;
+    const { code, byNode } = testCase.expect;
+    const status = testCase.expect.statusOn?.[adapter] ?? testCase.expect.status;
     observe({ adapter, id: testCase.id, status: response.status ?? null, code: response.json?.error?.code, elapsedMs: response.elapsedMs });
 
     // Never a hang; the exact status; a whole response, not a reset; never a stack trace.

@@ -2,16 +2,18 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import express from 'express';
+import Fastify, { type FastifyRequest } from 'fastify';
 import { Hono } from 'hono';
 import Koa from 'koa';
 import type { UploadHandler } from '@sluice/core';
 import { installContinueGate } from '@sluice/core/node';
 import { upload as expressUpload, uploadErrorHandler } from '@sluice/express';
+import { sluice } from '@sluice/fastify';
 import { upload as honoUpload, type UploadEnv } from '@sluice/hono';
 import { upload as koaUpload } from '@sluice/koa';
 
-/** The three adapters, each on a real Node HTTP server. */
-export const ADAPTERS = ['express', 'koa', 'hono'] as const;
+/** The adapters, each on a real Node HTTP server. */
+export const ADAPTERS = ['express', 'koa', 'hono', 'fastify'] as const;
 export type AdapterName = (typeof ADAPTERS)[number];
 
 /**
@@ -72,6 +74,16 @@ function honoApp(handler: UploadHandler<any>): Hono<UploadEnv> {
   return app;
 }
 
+/** Fastify on a Node server made with {@link NODE_SERVER_OPTIONS} (through `serverFactory`, which Fastify leaves as it is). */
+async function fastifyServer(handler: UploadHandler<FastifyRequest>): Promise<http.Server> {
+  let server: http.Server | undefined;
+  const app = Fastify({ serverFactory: (handle) => (server = http.createServer(NODE_SERVER_OPTIONS, handle)) });
+  await app.register(sluice);
+  app.post('/upload', { config: { upload: handler } }, async (request) => ({ files: request.files, fields: request.body, upload: request.upload }));
+  await app.ready();
+  return server!;
+}
+
 function listening(server: http.Server): Promise<number> {
   return new Promise((resolve, reject) => {
     const ready = (): void => resolve((server.address() as AddressInfo).port);
@@ -94,6 +106,9 @@ export async function startServer(adapter: AdapterName, handler: UploadHandler<a
     server.listen(0, '127.0.0.1');
   } else if (adapter === 'koa') {
     server = http.createServer(NODE_SERVER_OPTIONS, koaApp(handler).callback());
+    server.listen(0, '127.0.0.1');
+  } else if (adapter === 'fastify') {
+    server = await fastifyServer(handler);
     server.listen(0, '127.0.0.1');
   } else {
     server = serve({ fetch: honoApp(handler).fetch, port: 0, hostname: '127.0.0.1', serverOptions: NODE_SERVER_OPTIONS }) as http.Server;
