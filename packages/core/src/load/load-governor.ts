@@ -63,6 +63,12 @@ export interface LoadGauges {
   refusedTotal: number;
 }
 
+/** A handler whose events the governor can follow (an upload handler or a tus handler). */
+export interface ObservableHandler {
+  on(name: 'progress', listener: (event: { requestId: string; bytesReceived: number }) => void): () => void;
+  on(name: 'loadend', listener: (event: { requestId: string }) => void): () => void;
+}
+
 /** Admission control and gauges for one instance. */
 export interface LoadGovernor {
   /**
@@ -74,6 +80,12 @@ export interface LoadGovernor {
   admit(): LoadTicket;
   /** The current gauges. */
   gauges(): LoadGauges;
+  /**
+   * Counts the bytes of `handler`'s requests in `bytesInFlight` from its
+   * `progress` events (dropped at `loadend`), for handlers that do not report
+   * through a ticket. Returns a function that stops observing.
+   */
+  observe(handler: ObservableHandler): () => void;
   /** The `Retry-After` seconds refusals carry. */
   readonly retryAfterSeconds: number;
 }
@@ -104,6 +116,9 @@ export function createLoadGovernor(options: LoadGovernorOptions = {}): LoadGover
   const retryAfterSeconds = Math.ceil(positive('retryAfterSeconds', options.retryAfterSeconds, 5, 1));
   let uploadsInFlight = 0;
   let bytesInFlight = 0;
+  // Bytes seen in the progress events of observed handlers, by request.
+  const observed = new Map<string, number>();
+  let observedBytes = 0;
   let admittedTotal = 0;
   let refusedTotal = 0;
 
@@ -142,13 +157,28 @@ export function createLoadGovernor(options: LoadGovernorOptions = {}): LoadGover
       const storage = readBudget(options.storage);
       return {
         uploadsInFlight,
-        bytesInFlight,
+        bytesInFlight: bytesInFlight + observedBytes,
         budgetBytes: memoryBudget,
         budgetUsedBytes,
         budgetUsedRatio: Number.isFinite(memoryBudget) ? budgetUsedBytes / memoryBudget : 0,
         ...(storage ? { storage } : {}),
         admittedTotal,
         refusedTotal,
+      };
+    },
+    observe(handler: ObservableHandler): () => void {
+      const stops = [
+        handler.on('progress', ({ requestId, bytesReceived }) => {
+          observedBytes += bytesReceived - (observed.get(requestId) ?? 0);
+          observed.set(requestId, bytesReceived);
+        }),
+        handler.on('loadend', ({ requestId }) => {
+          observedBytes -= observed.get(requestId) ?? 0;
+          observed.delete(requestId);
+        }),
+      ];
+      return () => {
+        for (const stop of stops) stop();
       };
     },
   };
