@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { create as contentDisposition } from 'content-disposition';
 import { lookup } from 'mime-types';
 import { ACTIVE_TYPES, isSafeKey, type StorageDriver, type StoredFile, type UploadResult } from '@sluice/core';
+import { isTusState } from './tus.js';
 
 /** The URL path a stored key is downloaded from. */
 export function downloadPath(key: string): string {
@@ -58,6 +59,7 @@ export async function listFiles(storage: StorageDriver, max = 500): Promise<{ fi
   const files: ListedFile[] = [];
   if (!storage.list) return { files };
   for await (const entry of storage.list()) {
+    if (isTusState(entry.key)) continue;
     files.push({ key: entry.key, name: nameFromKey(entry.key), size: entry.size, lastModified: entry.lastModified.toISOString(), url: downloadPath(entry.key) });
     if (files.length >= max) break;
   }
@@ -82,7 +84,7 @@ export interface Download {
  */
 export async function openDownload(storage: StorageDriver, encodedKey: string): Promise<Download | undefined> {
   const key = keyFromPath(encodedKey);
-  if (key === undefined || !storage.get) return undefined;
+  if (key === undefined || isTusState(key) || !storage.get) return undefined;
   const object = await storage.get(key).catch(() => undefined);
   if (!object) return undefined;
   const type = (object.contentType || lookup(key) || 'application/octet-stream').toLowerCase();

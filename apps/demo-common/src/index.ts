@@ -11,3 +11,4 @@ export { PAGE_HEADERS, publicConfig, renderPage } from './page.js';
 export { downloadPath, keyFromPath, listFiles, nameFromKey, openDownload, uploadResponse, type DemoFile, type DemoUploadResponse, type Download, type ListedFile } from './files.js';
 export { closeServer, hardenServer, listen, prepareDemo, type DemoSetup, type RunningDemo } from './setup.js';
 export { runDemo } from './run-demo.js';
+export { createDemoTus, createResumableStore, tusClientScript, TUS_CLIENT_PATH, TUS_PATH, type ImportS3Resumable } from './tus.js';

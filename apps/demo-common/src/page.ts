@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import type { DemoConfig } from './config.js';
 
-const TEMPLATE = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
+// The resumable mode is its own file (tus-js-client's script and the code that drives it), inserted before </body>.
+const RESUMABLE = readFileSync(new URL('./page-resumable.html', import.meta.url), 'utf8');
+const TEMPLATE = readFileSync(new URL('./page.html', import.meta.url), 'utf8').replace('__RESUMABLE__', () => RESUMABLE);
 
-/** Headers for the page: it is inline HTML, CSS and JS and loads nothing else. */
+/** Headers for the page: inline HTML, CSS and JS; the only other thing it loads is tus-js-client from this server. */
 export const PAGE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'Content-Type': 'text/html; charset=utf-8',
   'X-Content-Type-Options': 'nosniff',
-  'Content-Security-Policy': "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+  'Content-Security-Policy': "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
   'Referrer-Policy': 'no-referrer',
 });
 

@@ -28,7 +28,7 @@ export async function runDemo(framework: string, start: (setup: DemoSetup) => Pr
     // and exit only once their storage writes are aborted and cleaned up (partial
     // files, S3 multipart uploads): closing the server alone would wait for them,
     // then cut them off and exit with the clean-up still running.
-    Promise.all([running.close(), setup.handler.shutdown()]).then(
+    Promise.all([running.close(), setup.handler.shutdown(), setup.tus.close()]).then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);

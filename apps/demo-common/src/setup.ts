@@ -1,9 +1,10 @@
 import type { Server } from 'node:http';
-import { createUploadHandler, type StorageDriver, type UploadHandler } from '@sluice/core';
+import { createUploadHandler, type StorageDriver, type TusHandler, type UploadHandler } from '@sluice/core';
 import { installContinueGate } from '@sluice/core/node';
 import type { DemoConfig } from './config.js';
 import { renderPage } from './page.js';
 import { createStorage, type ImportS3 } from './storage.js';
+import { createDemoTus, createResumableStore, tusClientScript, type ImportS3Resumable } from './tus.js';
 import { demoUploadOptions } from './upload-options.js';
 
 /** Everything an app needs, resolved once at start-up: what `createApp` takes. */
@@ -14,6 +15,10 @@ export interface DemoSetup {
   handler: UploadHandler<any>;
   /** The page for `GET /`, already rendered. */
   page: string;
+  /** The tus endpoint to mount at `/tus` (TUS_PATH): same limits, types, keys and storage as `handler`. */
+  tus: TusHandler<unknown>;
+  /** tus-js-client's browser build for `GET /vendor/tus.min.js` (TUS_CLIENT_PATH). */
+  tusClient: { body: Buffer; headers: Record<string, string> };
 }
 
 /** A running demo server. */
@@ -23,10 +28,11 @@ export interface RunningDemo {
 }
 
 /** Builds the storage, the handler and the page from a configuration. */
-export async function prepareDemo(config: DemoConfig, framework: string, options: { storage?: StorageDriver; importS3?: ImportS3 } = {}): Promise<DemoSetup> {
+export async function prepareDemo(config: DemoConfig, framework: string, options: { storage?: StorageDriver; importS3?: ImportS3; importS3Resumable?: ImportS3Resumable } = {}): Promise<DemoSetup> {
   const storage = options.storage ?? (await createStorage(config, options.importS3));
   const handler = createUploadHandler(demoUploadOptions(config, storage));
-  return { config, storage, handler, page: renderPage({ framework, config }) };
+  const tus = createDemoTus(config, await createResumableStore(config, storage, options.importS3Resumable));
+  return { config, storage, handler, page: renderPage({ framework, config }), tus, tusClient: tusClientScript() };
 }
 
 /**

@@ -1,11 +1,11 @@
 import { createServer } from 'node:http';
 import { pipeline } from 'node:stream';
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { upload, uploadErrorHandler } from '@sluice/express';
-import { PAGE_HEADERS, hardenServer, listFiles, listen, openDownload, uploadResponse, type DemoSetup, type RunningDemo } from '@sluice/demo-common';
+import { tusRouter, upload, uploadErrorHandler } from '@sluice/express';
+import { PAGE_HEADERS, TUS_CLIENT_PATH, TUS_PATH, hardenServer, listFiles, listen, openDownload, uploadResponse, type DemoSetup, type RunningDemo } from '@sluice/demo-common';
 
-/** The demo on Express: the page, `POST /upload`, `GET /files`, `GET /files/<key>`. */
-export function createApp({ storage, handler, page }: DemoSetup): Express {
+/** The demo on Express: the page, `POST /upload`, the tus endpoint at `/tus`, `GET /files`, `GET /files/<key>`. */
+export function createApp({ storage, handler, page, tus, tusClient }: DemoSetup): Express {
   const app = express();
   app.disable('x-powered-by');
 
@@ -15,6 +15,11 @@ export function createApp({ storage, handler, page }: DemoSetup): Express {
 
   app.post('/upload', upload(handler), (_req, res) => {
     res.json(uploadResponse(res.locals.upload!));
+  });
+
+  app.use(TUS_PATH, tusRouter(tus));
+  app.get(TUS_CLIENT_PATH, (_req, res) => {
+    res.set(tusClient.headers).send(tusClient.body);
   });
 
   app.get('/files', async (_req, res) => {

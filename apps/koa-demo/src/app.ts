@@ -1,15 +1,15 @@
 import { createServer } from 'node:http';
 import Koa from 'koa';
 import Router from '@koa/router';
-import { upload } from '@sluice/koa';
-import { PAGE_HEADERS, hardenServer, listFiles, listen, openDownload, uploadResponse, type DemoSetup, type RunningDemo } from '@sluice/demo-common';
+import { tusMiddleware, upload } from '@sluice/koa';
+import { PAGE_HEADERS, TUS_CLIENT_PATH, TUS_PATH, hardenServer, listFiles, listen, openDownload, uploadResponse, type DemoSetup, type RunningDemo } from '@sluice/demo-common';
 import type { UploadResult } from '@sluice/core';
 
 /**
- * The demo on Koa: the page, `POST /upload`, `GET /files`, `GET /files/<key>`.
+ * The demo on Koa: the page, `POST /upload`, the tus endpoint at `/tus`, `GET /files`, `GET /files/<key>`.
  * Upload errors reach Koa unhandled on purpose: the adapter answers them as JSON.
  */
-export function createApp({ storage, handler, page }: DemoSetup): Koa {
+export function createApp({ storage, handler, page, tus, tusClient }: DemoSetup): Koa {
   const app = new Koa();
   app.silent = true;
   const router = new Router();
@@ -21,6 +21,11 @@ export function createApp({ storage, handler, page }: DemoSetup): Koa {
 
   router.post('/upload', upload(handler), (ctx) => {
     ctx.body = uploadResponse(ctx.state.upload as UploadResult);
+  });
+
+  router.get(TUS_CLIENT_PATH, (ctx) => {
+    ctx.set(tusClient.headers);
+    ctx.body = tusClient.body;
   });
 
   router.get('/files', async (ctx) => {
@@ -39,6 +44,7 @@ export function createApp({ storage, handler, page }: DemoSetup): Koa {
     ctx.body = download.body;
   });
 
+  app.use(tusMiddleware(tus, { path: TUS_PATH }));
   app.use(router.routes()).use(router.allowedMethods());
   return app;
 }

@@ -4,3 +4,6 @@ export { freshS3Bucket, runS3SmokeTests, type StartedDemo, type StartWith, type 
 export { formWith, keysOf, postForm, type FormFile, type Posted } from './forms.js';
 export { runBrowserTest, ARTIFACTS_DIR, CHROMIUM_PATH } from './browser.js';
 export { rawGet, type Fetched } from './demo-client.js';
+export { runTusSmokeTests } from './smoke-tus.js';
+export { runTusBrowserTest } from './browser-tus.js';
+export { neutralContent, settledTusOffset, tusClientUpload, tusOffset, type TusOutcome } from './tus-client.js';
