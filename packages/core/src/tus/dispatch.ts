@@ -9,6 +9,7 @@ import { isUploadId, TUS_CHECKSUM_ALGORITHMS, TUS_EXTENSIONS, TUS_VERSION } from
 import { emit, headHeaders, loadUpload, lockUpload, newCall, reply, type TusCall, type TusContext } from './tus-context.js';
 import { describeFailure, TusError } from './tus-error.js';
 import { toUploadError } from '../errors/upload-error.js';
+import type { LoadTicket } from '../load/load-governor.js';
 
 /** OPTIONS: what this server speaks (no `Tus-Resumable` needed on the request). */
 function optionsReply(ctx: TusContext<unknown>): TusReply {
@@ -111,7 +112,10 @@ export async function dispatch(ctx: TusContext<unknown>, ex: TusExchange<unknown
   const id = uploadId.kind === 'upload' ? uploadId.id : undefined;
   if (writes) emit(call, 'loadstart', { contentLength: undefined, startTime: started }, id);
   let out: TusReply;
+  let ticket: LoadTicket | undefined;
   try {
+    // Back-pressure: bytes need memory; a full instance answers 503 + Retry-After instead of queueing.
+    if (writes && ex.hasBody) ticket = ctx.options.load?.admit();
     const { reply: answer, file } = await route(call);
     out = answer;
     if (writes) emit(call, 'loadend', { result: resultOf(call, started, file), error: undefined }, id);
@@ -125,6 +129,8 @@ export async function dispatch(ctx: TusContext<unknown>, ex: TusExchange<unknown
       emit(call, 'error', { error: typed }, id);
       emit(call, 'loadend', { result: resultOf(call, started, undefined), error: typed }, id);
     }
+  } finally {
+    ticket?.release();
   }
   out.headers = { ...out.headers, ...corsHeaders(ctx.options.cors, origin) };
   return out;

@@ -3,6 +3,7 @@ import { datedKey, type KeyFunction } from '../naming/key-strategies.js';
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../file/checksums.js';
 import { memoryLocker } from '../lock/memory-locker.js';
 import type { UploadLocker } from '../lock/types.js';
+import type { LoadGovernor } from '../load/load-governor.js';
 import type { StoredFile } from '../result/types.js';
 import { normaliseMountPath } from './exchange.js';
 import type { ResumableStore } from './store-types.js';
@@ -20,6 +21,7 @@ export interface ResolvedTusOptions<Request> {
   checksums: readonly ChecksumAlgorithm[];
   expiresAfterMs: number;
   locker: UploadLocker;
+  load: LoadGovernor | undefined;
   cors: { origin: string } | undefined;
   idleTimeoutMs: number;
   progressBytes: number;
@@ -48,6 +50,7 @@ export function resolveTusOptions<Request>(options: TusOptions<Request>): Resolv
     checksums: options.checksums ?? [],
     expiresAfterMs,
     locker: options.locker ?? memoryLocker(),
+    load: options.load,
     cors,
     idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
     progressBytes: options.progressBytes ?? MiB,

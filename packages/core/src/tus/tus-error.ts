@@ -1,5 +1,6 @@
 import type { UploadErrorCode } from '../errors/error-codes.js';
 import { isUploadError, UploadError } from '../errors/upload-error.js';
+import { retryAfterHeaders } from '../load/load-governor.js';
 import { OffsetConflictError } from './store-types.js';
 
 function codeFor(status: number): UploadErrorCode {
@@ -33,6 +34,6 @@ export function describeFailure(error: unknown): { status: number; message: stri
   if (error instanceof TusError) return { status: error.status, message: error.message, headers: error.headers };
   // Another writer moved the offset between the route's check and the store's.
   if (error instanceof OffsetConflictError) return { status: 409, message: 'Upload-Offset does not match', headers: { 'Upload-Offset': String(error.expected) } };
-  if (isUploadError(error)) return { status: error.status, message: error.message, headers: {} };
+  if (isUploadError(error)) return { status: error.status, message: error.message, headers: retryAfterHeaders(error) };
   return { status: 500, message: 'Internal error', headers: {} };
 }

@@ -5,6 +5,7 @@ import type { KeyFunction } from '../naming/key-strategies.js';
 import type { ChecksumAlgorithm } from '../file/checksums.js';
 import type { StoredFile } from '../result/types.js';
 import type { UploadLocker } from '../lock/types.js';
+import type { LoadGovernor } from '../load/load-governor.js';
 import type { ResumableStore } from './store-types.js';
 
 /** Every event a tus handler emits: the multipart handler's events, each with the tus upload id. */
@@ -31,6 +32,8 @@ export interface TusOptions<Request = unknown> {
   expiresAfterMs?: number;
   /** One writer per upload. Default `memoryLocker()` (one instance only); share a Redis locker across instances. */
   locker?: UploadLocker;
+  /** Back-pressure: a PATCH or POST with a body is admitted through it, and refused with 503 + `Retry-After` when the instance is full. Default none. */
+  load?: LoadGovernor;
   /** Answer CORS preflights and expose the tus headers. `true` allows any origin. Default off. */
   cors?: boolean | { origin?: string };
   /** The gap between two body chunks of a PATCH may not exceed this; what arrived is kept. Default 30 000 ms; 0 turns it off. */
