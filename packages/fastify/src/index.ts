@@ -14,6 +14,7 @@ import { createUploadHandler, isUploadError, toUploadError, UploadError, type St
 import { clientGoneSignal, discardAfterResponse, type DrainOptions } from '@sluice/core/node';
 
 export { UploadError, isUploadError, type UploadErrorCode, type UploadOptions, type UploadResult, type StoredFile } from '@sluice/core';
+export { sluiceTus, type SluiceTusOptions } from './tus.js';
 
 /** A route's `config.upload`: `true` for the plugin's options, options to merge over them, or a handler from `createUploadHandler`. */
 export type RouteUpload = boolean | Partial<UploadOptions<FastifyRequest>> | UploadHandler<FastifyRequest>;
