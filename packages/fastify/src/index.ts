@@ -8,35 +8,16 @@
  *   return { files: request.files, fields: request.body };
  * });
  */
-import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import { createUploadHandler, isUploadError, toUploadError, UploadError, type StoredFile, type UploadHandler, type UploadOptions, type UploadResult } from '@sluice/core';
-import { clientGoneSignal, discardAfterResponse, type DrainOptions } from '@sluice/core/node';
+import { createUploadHandler, toUploadError, UploadError, type UploadHandler, type UploadOptions } from '@sluice/core';
+import { clientGoneSignal, discardAfterResponse } from '@sluice/core/node';
+import { answerUploadError } from './error-handler.js';
+import type { RouteUpload, SluiceFastifyOptions } from './types.js';
 
 export { UploadError, isUploadError, type UploadErrorCode, type UploadOptions, type UploadResult, type StoredFile } from '@sluice/core';
 export { sluiceTus, type SluiceTusOptions } from './tus.js';
-
-/** A route's `config.upload`: `true` for the plugin's options, options to merge over them, or a handler from `createUploadHandler`. */
-export type RouteUpload = boolean | Partial<UploadOptions<FastifyRequest>> | UploadHandler<FastifyRequest>;
-
-/** The plugin's options: the upload options every upload route starts from, and the plugin's own. */
-export interface SluiceFastifyOptions extends Partial<UploadOptions<FastifyRequest>> {
-  /** How much of a failed request's body to discard so the client reads the error; `false` closes at once. */
-  drain?: DrainOptions | false;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Stored files grouped by form field (on routes with `config.upload`). */
-    files?: Record<string, StoredFile[]>;
-    /** The full upload result (on routes with `config.upload`). */
-    upload?: UploadResult;
-  }
-  interface FastifyContextConfig {
-    /** Makes the route an upload route: multipart bodies stream into storage, other media types get 415. */
-    upload?: RouteUpload;
-  }
-}
+export type { RouteUpload, SluiceFastifyOptions } from './types.js';
 
 const MULTIPART = /^\s*multipart\/form-data\s*(?:;|$)/i;
 
@@ -46,19 +27,6 @@ function handlerFor(wanted: RouteUpload, defaults: Partial<UploadOptions<Fastify
   const own = wanted === true ? {} : (wanted as Partial<UploadOptions<FastifyRequest>>);
   const fromRoute = bodyLimit === undefined ? {} : { totalSize: bodyLimit };
   return createUploadHandler({ ...defaults, ...own, limits: { ...defaults.limits, ...fromRoute, ...own.limits } } as UploadOptions<FastifyRequest>);
-}
-
-/**
- * Upload routes' error handler: Fastify's default answer would be
- * `{ statusCode, code, error, message }`, so an `UploadError` gets the JSON
- * every Sluice adapter sends, `{ error: { code, message, ...details } }`. An
- * app with its own `setErrorHandler` in the route's scope gets the error as
- * thrown (it carries `statusCode` and `toJSON()`), as does any other error.
- */
-function answerUploadError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  if (!isUploadError(error) || request.server.errorHandler.name !== 'defaultErrorHandler') throw error;
-  request.log[error.status >= 500 ? 'error' : 'info']({ err: error }, error.message);
-  return reply.code(error.status).headers({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }).send(error.toJSON());
 }
 
 const sluicePlugin: FastifyPluginAsync<SluiceFastifyOptions> = async (fastify, { drain, ...defaults }) => {
