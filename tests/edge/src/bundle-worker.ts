@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
 import { PACKAGE_DIR } from './runtime-server.js';
@@ -13,6 +13,8 @@ import { PACKAGE_DIR } from './runtime-server.js';
 /** Where the bundles go (ignored by git). */
 export const BUNDLE_DIR = join(PACKAGE_DIR, '.tmp', 'bundles');
 const ENTRY = join(PACKAGE_DIR, 'worker', 'worker.ts');
+/** The README's Workers example. */
+export const EXAMPLE_ENTRY = join(PACKAGE_DIR, 'worker', 'example.ts');
 
 /**
  * The esbuild settings the Hono README gives Workers users: ESM for workerd,
@@ -36,10 +38,10 @@ export const ESBUILD_WORKER_OPTIONS: esbuild.BuildOptions = {
   logLevel: 'silent',
 };
 
-/** Bundles with plain esbuild; returns the script's path. */
-export async function bundleWithEsbuild(): Promise<string> {
-  const outfile = join(BUNDLE_DIR, 'esbuild', 'worker.js');
-  await esbuild.build({ ...ESBUILD_WORKER_OPTIONS, entryPoints: [ENTRY], outfile });
+/** Bundles `entry` (the case app unless given) with plain esbuild; returns the script's path. */
+export async function bundleWithEsbuild(entry = ENTRY): Promise<string> {
+  const outfile = join(BUNDLE_DIR, 'esbuild', basename(entry, '.ts'), 'worker.js');
+  await esbuild.build({ ...ESBUILD_WORKER_OPTIONS, entryPoints: [entry], outfile });
   return outfile;
 }
 

@@ -1,5 +1,5 @@
 /**
- * workerd through miniflare with one R2 bucket (`BUCKET`), persisted to a
+ * workerd through miniflare with one R2 bucket, persisted to a
  * throw-away folder so that the simulator's own records can be read: R2's
  * binding cannot list pending multipart uploads, the simulator's SQLite table
  * can. That table is read with Bun's built-in SQLite (Bun is already a
@@ -61,8 +61,8 @@ export async function pendingMultipartUploads(persistDir: string): Promise<strin
   return (JSON.parse(stdout) as string[]).sort();
 }
 
-/** Starts workerd with `BUCKET`, running the bundled Worker at `scriptPath`, or a trivial one. */
-export async function startMiniflare(scriptPath?: string): Promise<MiniflareR2> {
+/** Starts workerd with one R2 binding (`BUCKET` unless named), running the bundled Worker at `scriptPath`, or a trivial one. */
+export async function startMiniflare(scriptPath?: string, binding = 'BUCKET'): Promise<MiniflareR2> {
   const persistDir = await mkdtemp(join(tmpdir(), 'sluice-r2-'));
   const worker = scriptPath ? { scriptPath, modulesRoot: dirname(scriptPath) } : { script: 'export default { fetch() { return new Response("no worker") } }' };
   const mf = new Miniflare({
@@ -70,11 +70,11 @@ export async function startMiniflare(scriptPath?: string): Promise<MiniflareR2> 
     modules: true,
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: ['nodejs_compat'],
-    r2Buckets: ['BUCKET'],
+    r2Buckets: [binding],
     r2Persist: persistDir,
   });
   const url = await mf.ready;
-  const bucket = (await mf.getR2Bucket('BUCKET')) as unknown as R2BucketLike;
+  const bucket = (await mf.getR2Bucket(binding)) as unknown as R2BucketLike;
   // Creates the simulator's database, which pendingUploads() reads.
   await bucket.list();
   const listAll = async (): Promise<string[]> => {
