@@ -5,6 +5,7 @@ import { SERVER_INFO, type ServerKind } from '../http/kinds.js';
 import type { HttpTable } from '../http/section.js';
 import { PARSE_CONTENDERS, type ParseContenderId } from '../parse/contenders.js';
 import { CHUNKINGS } from '../parse/section.js';
+import { tusSection } from '../tus/report.js';
 import { httpRatio, judgeTargets, measurements, overIdle, parseMbps, parseRatio, type BenchResults, type TargetRow } from './targets.js';
 
 /** Everything about a run that is not a measurement. */
@@ -348,6 +349,7 @@ export function renderReport(results: BenchResults, info: RunInfo): string {
     parseSection(results, info),
     memorySection(results, info),
     s3Section(results),
+    tusSection(results.tus),
     defaultParserSection(results),
     machineSection(info),
     methodSection(),

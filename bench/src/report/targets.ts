@@ -6,6 +6,8 @@ import type { HttpTable, MemoryResults } from '../http/section.js';
 import { CORE_DEFAULT, type ParseContenderId } from '../parse/contenders.js';
 import type { Chunking, ParseResults } from '../parse/section.js';
 import type { S3Results } from '../s3/section.js';
+import type { TusResults } from '../tus/section.js';
+import { tusTargets } from '../tus/report.js';
 
 /** The results of one `pnpm bench` run that the report is made from. */
 export interface BenchResults {
@@ -13,6 +15,7 @@ export interface BenchResults {
   http?: HttpTable;
   memory?: MemoryResults;
   s3?: S3Results;
+  tus?: TusResults;
 }
 
 export type Verdict = 'met' | 'missed' | 'not measured';
@@ -231,5 +234,6 @@ export function judgeTargets(results: BenchResults): TargetRow[] {
   } else {
     rows.push({ what: 'Server CPU seconds per GiB (discard) vs raw busboy', short: 'CPU/GiB', target: '≤ 1.0×', measured: '–', verdict: 'not measured' });
   }
+  rows.push(...tusTargets(results.tus));
   return rows;
 }
