@@ -29,7 +29,7 @@ export interface RemoteSubject {
 
 const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
 
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 5000): Promise<T> {
+async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

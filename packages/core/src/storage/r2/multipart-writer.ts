@@ -1,4 +1,5 @@
 import type { Buffer } from 'node:buffer';
+import { UploadError } from '../../errors/index.js';
 import type { Logger } from '../../logging/logger.js';
 import type { R2BucketLike, R2MultipartUploadLike, R2ObjectLike, R2ObjectOptions, R2UploadedPartLike } from './bucket.js';
 import { plainBytes } from './part-collector.js';
@@ -6,6 +7,8 @@ import { r2Call } from './r2-error.js';
 
 /** Abort attempts before giving up on a failed upload (R2's default lifecycle rule removes it after 7 days). */
 const ABORT_ATTEMPTS = 3;
+/** R2's most parts in one upload. */
+export const R2_MAX_PARTS = 10_000;
 
 /**
  * One multipart upload through the binding, with at most one part in flight:
@@ -31,6 +34,9 @@ export class MultipartWriter {
   async send(part: Buffer): Promise<void> {
     await this.settle();
     const partNumber = this.parts.length + 1;
+    if (partNumber > R2_MAX_PARTS) {
+      throw new UploadError('STORAGE_FAILED', { cause: new Error(`R2 takes at most ${R2_MAX_PARTS} parts per object: raise r2Storage's partSize`) });
+    }
     this.parts.push({ partNumber, etag: '' });
     this.inFlight = r2Call(() => this.upload.uploadPart(partNumber, plainBytes(part))).then(
       (uploaded) => {

@@ -9,7 +9,7 @@ import { uploadToR2 } from './upload-r2.js';
 /** R2's smallest multipart part: every part but the last must be at least this big (and all of them the same size). */
 export const R2_MIN_PART_SIZE = 5 * 1024 * 1024;
 /** R2's largest part. */
-export const R2_MAX_PART_SIZE = 5 * 1024 * 1024 * 1024 - 5 * 1024 * 1024;
+export const R2_MAX_PART_SIZE = 5 * 1024 * 1024 * 1024;
 
 /** Options of {@link r2Storage}. */
 export interface R2StorageOptions {
@@ -19,7 +19,9 @@ export interface R2StorageOptions {
    * Bytes per multipart part, at least 5 MiB. A file of at most this many bytes
    * goes up as one `put`; a longer one in parts of exactly this size. An upload
    * holds about two parts in memory (one filling, one being stored), so mind
-   * the Worker's 128 MB when raising it. Default 5 MiB.
+   * the Worker's 128 MB when raising it. R2 takes at most 10,000 parts, so a
+   * file may be at most 10,000 times this (about 48 GiB at the default).
+   * Default 5 MiB.
    */
   partSize?: number;
   /**
