@@ -6,7 +6,7 @@
  *   pnpm bench                 the full run (about 10–15 minutes on 2 cores)
  *   pnpm bench --quick         a smoke test in under a minute, into bench/.out/quick/;
  *                              exits non-zero if any byte count is wrong
- *   pnpm bench --only=parse,http,memory,s3,tus   some sections only
+ *   pnpm bench --only=parse,http,memory,s3,tus,import   some sections only
  *   pnpm bench --out=DIR       write the report somewhere else
  *   pnpm bench --render=FILE   only re-render the report from a benchmarks.json
  */
@@ -24,13 +24,14 @@ import { concurrentChart, httpChart, parseChart, rssChart, targetsChart } from '
 import { renderReport, type RunInfo } from './report/markdown.js';
 import { judgeTargets, type BenchResults, type TargetRow } from './report/targets.js';
 import { runS3 } from './s3/section.js';
+import { runColdImport } from './cold-import/section.js';
 import { runTus } from './tus/section.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const option = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const sections = new Set((option('only') ?? 'parse,http,memory,s3,tus').split(','));
+const sections = new Set((option('only') ?? 'parse,http,memory,s3,tus,import').split(','));
 const outDir = path.resolve(repoRoot, option('out') ?? (quick ? 'bench/.out/quick' : 'docs'));
 for (const arg of args) {
   if (arg !== '--quick' && !/^--(only|out|render)=/.test(arg)) {
@@ -114,6 +115,10 @@ await section('s3', async () => {
 });
 await section('tus', async () => {
   results.tus = await runTus(config);
+});
+
+await section('import', async () => {
+  results.coldImport = await runColdImport({ log });
 });
 
 await config.pool?.stop();

@@ -5,6 +5,7 @@ import { SERVER_INFO, type ServerKind } from '../http/kinds.js';
 import type { HttpTable } from '../http/section.js';
 import { PARSE_CONTENDERS, type ParseContenderId } from '../parse/contenders.js';
 import { CHUNKINGS } from '../parse/section.js';
+import { coldImportSection } from '../cold-import/report.js';
 import { tusSection } from '../tus/report.js';
 import { httpRatio, judgeTargets, measurements, overIdle, parseMbps, parseRatio, type BenchResults, type TargetRow } from './targets.js';
 
@@ -351,6 +352,7 @@ export function renderReport(results: BenchResults, info: RunInfo): string {
     s3Section(results),
     tusSection(results.tus),
     defaultParserSection(results),
+    coldImportSection(results.coldImport),
     machineSection(info),
     methodSection(),
   ].join('\n');

@@ -6,6 +6,7 @@ import type { HttpTable, MemoryResults } from '../http/section.js';
 import { CORE_DEFAULT, type ParseContenderId } from '../parse/contenders.js';
 import type { Chunking, ParseResults } from '../parse/section.js';
 import type { S3Results } from '../s3/section.js';
+import type { ColdImportResults } from '../cold-import/section.js';
 import type { TusResults } from '../tus/section.js';
 import { tusTargets } from '../tus/report.js';
 
@@ -15,6 +16,7 @@ export interface BenchResults {
   http?: HttpTable;
   memory?: MemoryResults;
   s3?: S3Results;
+  coldImport?: ColdImportResults;
   tus?: TusResults;
 }
 
@@ -72,6 +74,18 @@ function atLeast(what: string, short: string, target: number, ratio: Summary | u
   return { what, short, target: targetText, measured: ratioText(ratio), verdict: ratio.median >= target ? 'met' : 'missed', margin: scaleSummary(ratio, (v) => v / target) };
 }
 
+function atMost(what: string, short: string, target: number, ratio: Summary | undefined): TargetRow {
+  if (!ratio) return { what, short, target: `≤ ${target}×`, measured: '–', verdict: 'not measured' };
+  return { what, short, target: `≤ ${target}×`, measured: ratioText(ratio), verdict: ratio.median <= target ? 'met' : 'missed', margin: scaleSummary(ratio, (v) => target / v) };
+}
+
+/** Per-round ratio of cold-import times, `@sluice/express` ÷ `multer`, or undefined. */
+export function coldImportRatio(coldImport: ColdImportResults | undefined): Summary | undefined {
+  const sluice = coldImport?.ms['@sluice/express'] ?? [];
+  const multer = coldImport?.ms.multer ?? [];
+  return sluice.length && multer.length ? pairedRatios(sluice, multer) : undefined;
+}
+
 /** Peak RSS above idle of every measurement (kernel peak when the reset worked, else the sampled one). */
 export function overIdle(m: Measurement): number {
   const peak = Number.isFinite(m.kernelPeakRss) ? Math.max(m.kernelPeakRss, m.sampledPeakRss) : m.sampledPeakRss;
@@ -115,6 +129,8 @@ export function judgeTargets(results: BenchResults): TargetRow[] {
     rows.push({ what: 'S3 (radosgw on loopback): Sluice vs lib-storage from memory', short: 'S3 ÷ lib-storage', target: '≥ 0.9×', measured: note, verdict: 'not measured' });
     rows.push({ what: 'S3: Sluice vs multer + multer-s3', short: 'S3 ÷ multer-s3', target: '≥ 1×', measured: note, verdict: 'not measured' });
   }
+
+  rows.push(atMost("Cold `import('@sluice/express')` vs `import('multer')`, a fresh Node process each", 'cold import ÷ multer', 2, coldImportRatio(results.coldImport)));
 
   rows.push(atLeast('In-memory core throughput, 64 MiB file (64 KiB chunks), vs the `indexOf` floor', 'core ÷ indexOf, 64 MiB', 0.5, parseRatio(parse, 'file-64m', '64k', CORE_DEFAULT, 'indexof')));
 
