@@ -1,17 +1,17 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerFactory } from 'fastify';
-import { isUploadError, sluice } from '@sluice/fastify';
-import { PAGE_HEADERS, hardenServer, listFiles, listen, openDownload, uploadResponse, type DemoSetup, type RunningDemo } from '@sluice/demo-common';
+import { isUploadError, sluice, sluiceTus } from '@sluice/fastify';
+import { PAGE_HEADERS, TUS_CLIENT_PATH, TUS_PATH, hardenServer, listFiles, listen, metricsResponse, openDownload, uploadResponse, type DemoSetup, type RunningDemo } from '@sluice/demo-common';
 
 const NOT_FOUND = { error: { code: 'NOT_FOUND', message: 'No such file' } };
 const BAD_REQUEST = { error: { code: 'BAD_REQUEST', message: 'Bad request' } };
 
 /**
- * The demo on Fastify: the page, `POST /upload`, `GET /files`, `GET /files/<key>`.
+ * The demo on Fastify: the page, `POST /upload`, the tus endpoint at `/tus`, `GET /files`, `GET /files/<key>`.
  * The app has its own error handler (so that no other error shows its
  * message); upload errors reach it as thrown and are answered with their JSON.
  */
-export async function createApp({ storage, handler, page }: DemoSetup, serverFactory?: FastifyServerFactory): Promise<FastifyInstance> {
+export async function createApp({ storage, handler, page, tus, tusClient, load }: DemoSetup, serverFactory?: FastifyServerFactory): Promise<FastifyInstance> {
   const app = Fastify({
     serverFactory,
     // A key with a bad percent escape is a missing file, as on the other demos, not Fastify's 400.
@@ -32,6 +32,14 @@ export async function createApp({ storage, handler, page }: DemoSetup, serverFac
   app.get('/', (_request, reply) => reply.headers(PAGE_HEADERS).send(page));
 
   app.post('/upload', { config: { upload: handler } }, async (request) => uploadResponse(request.upload!));
+
+  await app.register(sluiceTus, { tus, prefix: TUS_PATH });
+  app.get(TUS_CLIENT_PATH, (_request, reply) => reply.headers(tusClient.headers).send(tusClient.body));
+
+  app.get('/metrics', (_request, reply) => {
+    const metrics = metricsResponse(load);
+    return reply.headers(metrics.headers).send(metrics.body);
+  });
 
   app.get('/files', async () => listFiles(storage));
 

@@ -1,0 +1,4 @@
+import { runTusSmokeTests } from '@sluice/demo-common/testing';
+import { startServer } from '../src/app.js';
+
+runTusSmokeTests('Fastify', startServer);
