@@ -5,9 +5,9 @@
 import busboy from 'busboy';
 import { resolveOptions, type UploadHandler, type UploadOptions } from '@sluice/core';
 import { EventHub } from '../../../packages/core/src/events/event-hub.js';
-import type { BodyKind } from '../../../packages/core/src/handler/classify-request.js';
-import { UploadSession } from '../../../packages/core/src/handler/upload-session.js';
-import type { UploadLimits } from '../../../packages/core/src/options/limits.js';
+import type { BodyKind } from '../../../packages/core/src/request/classify-request.js';
+import { UploadSession } from '../../../packages/core/src/session/upload-session.js';
+import type { UploadLimits } from '../../../packages/core/src/limits/limits.js';
 import type { PartParser, PartParserEvents } from '../../../packages/core/src/parser/part-parser.js';
 
 export type Factory = (contentType: string, limits: UploadLimits, events: PartParserEvents) => PartParser;

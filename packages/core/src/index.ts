@@ -3,12 +3,12 @@
  * Framework adapters (@sluice/express, @sluice/koa, @sluice/hono) wrap
  * {@link createUploadHandler}; everything else here is for configuring it.
  */
-export { createUploadHandler, type UploadHandler } from './handler/create-upload-handler.js';
-export type { UploadInput } from './handler/upload-session.js';
-export type { HeaderSource } from './handler/request-headers.js';
-export type { BodySource } from './body/to-node-readable.js';
-export { resolveOptions, type UploadOptions, type ResolvedUploadOptions, type RawUploadOptions } from './options/upload-options.js';
-export { DEFAULT_LIMITS, type UploadLimits } from './options/limits.js';
+export { createUploadHandler, type UploadHandler } from './session/create-upload-handler.js';
+export type { UploadInput } from './session/upload-session.js';
+export type { HeaderSource } from './request/headers.js';
+export type { BodySource } from './request/body-source.js';
+export { resolveOptions, type UploadOptions, type ResolvedUploadOptions, type RawUploadOptions } from './session/upload-options.js';
+export { DEFAULT_LIMITS, type UploadLimits } from './limits/limits.js';
 export { PARSER_ENGINES, DEFAULT_PARSER_ENGINE, type ParserEngine } from './parser/engines.js';
 export { ERROR_TABLE, statusForCode, UploadError, isUploadError, toUploadError, type UploadErrorCode, type UploadErrorOptions } from './errors/index.js';
 export type { AnyUploadEvent, UploadEventListener, UploadEventMap, UploadEventName } from './events/types.js';
@@ -28,9 +28,9 @@ export { CHECKSUM_ALGORITHMS, ChecksumSet, createDigests, loadChecksums, type Ch
 export { memoryStorage, type MemoryStorage, type MemoryStorageOptions } from './storage/memory-storage.js';
 export { diskStorage, type DiskStorage, type DiskStorageOptions } from './storage/disk-storage.js';
 export type { PutOptions, PutResult, StorageDriver, StorageFileInfo, StoredObjectBody, StoredObjectInfo } from './storage/types.js';
-export { storeBody, type BodyInput, type FileSource, type StoreBodyOptions } from './put/store-body.js';
+export { storeBody, type BodyInput, type FileSource, type StoreBodyOptions } from './storage/store-body.js';
 export { createConsoleLogger, silentLogger, type Logger, type LogLevel } from './logging/logger.js';
-export { installShutdownHandler, type ShutdownHandle, type ShutdownOptions, type ShutdownProcess, type Shutdownable } from './shutdown/install-shutdown-handler.js';
+export { installShutdownHandler, type ShutdownHandle, type ShutdownOptions, type ShutdownProcess, type Shutdownable } from './node/install-shutdown-handler.js';
 export {
   memoryLocker,
   assertFence,
@@ -44,4 +44,15 @@ export {
 } from './lock/index.js';
 // Resumable uploads: the tus 1.0.0 endpoint and its stores (the S3 store is in '@sluice/core/s3').
 export * from './tus/index.js';
-export { createLoadGovernor, retryAfterHeaders, formatPrometheus, PROMETHEUS_CONTENT_TYPE, type BudgetReading, type LoadGauges, type LoadGovernor, type LoadGovernorOptions, type LoadTicket, type PrometheusOptions } from './load/index.js';
+export {
+  createLoadGovernor,
+  retryAfterHeaders,
+  formatPrometheus,
+  PROMETHEUS_CONTENT_TYPE,
+  type BudgetReading,
+  type LoadGauges,
+  type LoadGovernor,
+  type LoadGovernorOptions,
+  type LoadTicket,
+  type PrometheusOptions,
+} from './load/index.js';

@@ -5,7 +5,7 @@
  * two engines can be compared outcome for outcome.
  */
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_LIMITS, type UploadLimits } from '../src/options/limits.js';
+import { DEFAULT_LIMITS, type UploadLimits } from '../src/limits/limits.js';
 import { createBusboyParser } from '../src/parser/busboy-parser.js';
 import type { ParserLimit, PartParser, PartParserEvents } from '../src/parser/part-parser.js';
 import { chunked, type TestPart } from '../src/testing/multipart-body.js';

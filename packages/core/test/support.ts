@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { buildMultipart, chunked, type TestPart } from '../src/testing/multipart-body.js';
-import { createUploadHandler, type UploadHandler } from '../src/handler/create-upload-handler.js';
+import { createUploadHandler, type UploadHandler } from '../src/session/create-upload-handler.js';
 import type { AnyUploadEvent } from '../src/events/types.js';
-import type { UploadOptions } from '../src/options/upload-options.js';
+import type { UploadOptions } from '../src/session/upload-options.js';
 import type { UploadResult } from '../src/result/types.js';
 import { memoryStorage, type MemoryStorage } from '../src/storage/memory-storage.js';
 import type { UploadError } from '../src/errors/upload-error.js';

@@ -1,7 +1,7 @@
 import type { WriteStream } from 'node:fs';
 import path from 'node:path';
 import { loadNodeFs } from '../storage/node-fs.js';
-import type { FlatHeaders } from '../handler/request-headers.js';
+import type { FlatHeaders } from '../request/headers.js';
 import type { Logger } from './logger.js';
 
 /** Writes one request's raw bytes to disk (formaline's `record`). */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildMultipart } from '../testing/multipart-body.js';
 import { memoryStorage } from '../storage/memory-storage.js';
-import { createUploadHandler } from '../handler/create-upload-handler.js';
+import { createUploadHandler } from '../session/create-upload-handler.js';
 import { Readable } from 'node:stream';
 import { createConsoleLogger, silentLogger } from './logger.js';
 

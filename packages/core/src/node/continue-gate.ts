@@ -1,7 +1,6 @@
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
-import { refusalFromHeaders } from '../handler/classify-request.js';
-import type { UploadHandler } from '../handler/create-upload-handler.js';
+import type { UploadHandler } from '../session/create-upload-handler.js';
 import { discardAfterResponse, type DrainOptions } from './discard-body.js';
 import { sendUploadError } from './send-upload-error.js';
 
@@ -38,9 +37,9 @@ export interface ContinueGateOptions {
  * const server = http.createServer(app);
  * installContinueGate(server, handler, { match: (req) => req.url === '/upload' });
  */
-export function installContinueGate(server: HttpServer | HttpsServer, handler: Pick<UploadHandler<any>, 'options'>, options: ContinueGateOptions = {}): () => void {
+export function installContinueGate(server: HttpServer | HttpsServer, handler: Pick<UploadHandler, 'refusalFor'>, options: ContinueGateOptions = {}): () => void {
   const onCheckContinue = (req: IncomingMessage, res: ServerResponse): void => {
-    const refusal = options.match === undefined || options.match(req) ? refusalFromHeaders(req.headers, handler.options) : undefined;
+    const refusal = options.match === undefined || options.match(req) ? handler.refusalFor(req.headers) : undefined;
     if (refusal === undefined) {
       res.writeContinue();
       server.emit('request', req, res);

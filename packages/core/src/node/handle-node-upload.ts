@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { toUploadError } from '../errors/upload-error.js';
-import type { UploadHandler } from '../handler/create-upload-handler.js';
-import type { UploadInput } from '../handler/upload-session.js';
+import type { UploadHandler } from '../session/create-upload-handler.js';
+import type { UploadInput } from '../session/upload-session.js';
 import type { UploadResult } from '../result/types.js';
 import { clientGoneSignal } from './client-gone-signal.js';
 import { discardAfterResponse, type DrainOptions } from './discard-body.js';
@@ -47,7 +46,8 @@ export async function handleNodeUpload<Request = unknown>(handler: UploadHandler
   } catch (error) {
     if (!res.headersSent) res.setHeader('Connection', 'close');
     if (extra.drain !== false) discardAfterResponse(req, res, extra.drain);
-    throw toUploadError(error);
+    // handle() rejects with nothing but an UploadError: passed on as it is.
+    throw error;
   } finally {
     gone.dispose();
   }

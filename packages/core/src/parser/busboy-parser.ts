@@ -1,55 +1,62 @@
 /// <reference path="./busboy-utils.d.ts" />
 import busboy from 'busboy';
 import busboyUtils from 'busboy/lib/utils.js';
-import type { UploadLimits } from '../options/limits.js';
-import type { PartParser, PartParserEvents } from './part-parser.js';
+import { PartCounter, cutOffPast, type UploadLimits } from '../limits/limits.js';
+import type { ParserLimit, PartParser, PartParserEvents } from './part-parser.js';
 
 /**
- * busboy behind the {@link PartParser} seam. The engine enforces the byte
- * limits itself (exact "limit accepted, one more refused"), so busboy is given
- * only the count limits it applies on exceeding, and a cut-off one byte past
- * the field limits (busboy flags those on reaching).
+ * busboy behind the {@link PartParser} seam. busboy reports; the limits
+ * module decides: parts are counted by the request's {@link PartCounter} as
+ * busboy emits them (busboy's own count limits are off: it flags some on
+ * reaching, others on exceeding), and field names and values are cut off one
+ * unit past their limits so that "over" is a fact busboy reports.
  */
 export function createBusboyParser(contentType: string, limits: UploadLimits, events: PartParserEvents): PartParser {
-  // busboy's urlencoded parser flags `fields` on *reaching* the limit (a
-  // trailing `&` after exactly N fields was refused), its multipart parser on
-  // exceeding it: for urlencoded, give it one more and count here.
-  const countFieldsHere = /^\s*application\/x-www-form-urlencoded/i.test(contentType) && limits.fields !== Infinity;
-  let fieldCount = 0;
+  const counter = new PartCounter(limits);
+  /** A limit or error was reported: nothing more is (the engine destroys the parser). */
+  let stopped = false;
   const parser = busboy({
     headers: { 'content-type': contentType },
     // busboy's default decodes filename parameters as latin1: UTF-8 names would be garbled.
     defParamCharset: 'utf8',
     limits: {
-      files: limits.files,
-      fields: countFieldsHere ? limits.fields + 1 : limits.fields,
-      // Engine counts parts exactly; busboy's own cut-off (one past) catches unnamed parts.
-      parts: limits.parts === Infinity ? Infinity : limits.parts + 1,
-      fieldSize: limits.fieldSize === Infinity ? Infinity : limits.fieldSize + 1,
-      fieldNameSize: limits.fieldNameSize === Infinity ? Infinity : limits.fieldNameSize + 1,
+      files: Infinity,
+      fields: Infinity,
+      parts: Infinity,
+      fieldSize: cutOffPast(limits.fieldSize),
+      fieldNameSize: cutOffPast(limits.fieldNameSize),
       headerPairs: Math.min(limits.headerPairs, 2000),
     },
   });
+  const refuse = (limit: ParserLimit): void => {
+    stopped = true;
+    events.onLimit(limit);
+  };
 
   guardAgainstOpenFileAtEnd(parser);
   let destroyed = false;
-  checkPartHeaders(parser, limits.headerPairs, {
+  checkPartHeaders(parser, counter, {
     onMalformed: () => events.onError(new Error('Malformed multipart: a part without exactly one form-data Content-Disposition')),
-    onTooManyPairs: () => events.onLimit('headerPairs'),
+    onTooManyPairs: () => refuse('headerPairs'),
   });
   parser.on('file', (field, stream, info) => {
     // An 'error' listener from the very first line: destroying busboy mid-file
     // destroys this stream with an error, which would otherwise crash the process.
     stream.on('error', (error) => events.onError(error));
+    const exceeded = stopped ? undefined : counter.begin(true);
+    if (stopped || exceeded) {
+      stream.resume();
+      if (exceeded) refuse(exceeded);
+      return;
+    }
     events.onFile(stream, { field: field ?? '', filename: info.filename, mimeType: info.mimeType });
   });
   parser.on('field', (name, value, info) => {
-    if (countFieldsHere && ++fieldCount > limits.fields) return events.onLimit('fields');
+    if (stopped) return;
+    const exceeded = counter.begin(false);
+    if (exceeded) return refuse(exceeded);
     events.onField(name ?? '', value, info);
   });
-  parser.on('filesLimit', () => events.onLimit('files'));
-  parser.on('fieldsLimit', () => events.onLimit('fields'));
-  parser.on('partsLimit', () => events.onLimit('parts'));
   parser.on('error', (error: Error) => events.onError(error));
   parser.on('finish', () => events.onFinish());
 
@@ -128,7 +135,7 @@ const BUSBOY_STORED_PAIRS = 1999;
  * header parser is wrapped when busboy installs it at the start of each part
  * (busboy is pinned to 1.6.0 exactly, so these internals cannot shift).
  */
-function checkPartHeaders(parser: busboy.Busboy, headerPairs: number, on: { onMalformed(): void; onTooManyPairs(): void }): void {
+function checkPartHeaders(parser: busboy.Busboy, counter: PartCounter, on: { onMalformed(): void; onTooManyPairs(): void }): void {
   let current: BusboyHeaderParser | null = null;
   const wrapped = new WeakSet<BusboyHeaderParser>();
   Object.defineProperty(parser, '_hparser', {
@@ -141,7 +148,8 @@ function checkPartHeaders(parser: busboy.Busboy, headerPairs: number, on: { onMa
         value.cb = (header) => {
           const pairs = Object.values(header).reduce((sum, values) => sum + values.length, 0);
           const dispositions = header['content-disposition'] ?? [];
-          if (headerPairs < BUSBOY_STORED_PAIRS && pairs > headerPairs) on.onTooManyPairs();
+          // busboy stores at most BUSBOY_STORED_PAIRS lines, so a limit at or above that never bites here.
+          if (counter.tooManyHeaderLines(pairs)) on.onTooManyPairs();
           else if (dispositions.length !== 1 || busboyUtils.parseDisposition(dispositions[0]!, utf8Decoder)?.type !== 'form-data') on.onMalformed();
           original(header);
         };

@@ -1,4 +1,4 @@
-import type { UploadLimits } from '../options/limits.js';
+import type { UploadLimits } from '../limits/limits.js';
 import type { FormReaderOptions } from './multipart/form-reader.js';
 import type { PartParser, PartParserEvents } from './part-parser.js';
 

@@ -1,3 +1,4 @@
+import type { PartLimit } from '../limits/limits.js';
 import type { Readable } from 'node:stream';
 
 /** What the parser tells the engine about a file part as it begins. */
@@ -10,8 +11,8 @@ export interface FilePartInfo {
   mimeType: string;
 }
 
-/** Which count-based limit the parser saw exceeded. */
-export type ParserLimit = 'files' | 'fields' | 'parts' | 'headerPairs';
+/** Which count-based limit a part broke (decided by the limits module's PartCounter). */
+export type ParserLimit = PartLimit;
 
 /** Callbacks from a parser to the engine. */
 export interface PartParserEvents {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createUploadHandler } from '../handler/create-upload-handler.js';
+import { createUploadHandler } from '../session/create-upload-handler.js';
 import { memoryStorage } from '../storage/memory-storage.js';
 import { decodeFilenameHeader, rawUploadFile } from './raw-body-parser.js';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, type UploadLimits } from '../options/limits.js';
+import { DEFAULT_LIMITS, fieldNameError, fieldValueError, type UploadLimits } from '../limits/limits.js';
 import { buildMultipart, chunked, type TestPart } from '../testing/multipart-body.js';
 import { createBusboyParser } from './busboy-parser.js';
 import { loadPartParser } from './engines.js';
@@ -228,7 +228,7 @@ describe('sluice engine: exactly the limit is accepted, one more is refused', ()
     }
   }
 
-  it('a field longer than fieldSize keeps only fieldSize + 1 bytes in memory and is flagged', async () => {
+  it('a field longer than fieldSize keeps only fieldSize + 1 bytes in memory and is flagged; its whole name goes to the limits module', async () => {
     const seen: Array<{ value: string; valueTruncated: boolean; nameTruncated: boolean }> = [];
     const { body, contentType } = buildMultipart([{ name: 'n'.repeat(11), value: 'v'.repeat(100_000) }], BOUNDARY);
     const parser = createSluiceParser(
@@ -244,7 +244,12 @@ describe('sluice engine: exactly the limit is accepted, one more is refused', ()
     );
     parser.write(body);
     parser.end();
-    expect(seen).toEqual([{ value: 'v'.repeat(11), valueTruncated: true, nameTruncated: true }]);
+    // The parser reports the facts (value cut off one byte past fieldSize, the name whole); the limits module decides.
+    expect(seen).toEqual([{ value: 'v'.repeat(11), valueTruncated: true, nameTruncated: false }]);
+    const limits = { ...DEFAULT_LIMITS, fieldSize: 10, fieldNameSize: 10 };
+    expect(fieldNameError('n'.repeat(11), false, limits)).toMatchObject({ code: 'LIMIT_FIELD_NAME_SIZE', status: 413 });
+    expect(fieldNameError('n'.repeat(10), false, limits)).toBeUndefined();
+    expect(fieldValueError('n', 'v'.repeat(11), true, limits)).toMatchObject({ code: 'LIMIT_FIELD_SIZE', status: 413 });
   });
 
   it('urlencoded bodies go to the busboy engine (same fields, same limits)', async () => {

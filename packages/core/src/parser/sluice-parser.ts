@@ -1,5 +1,5 @@
 import { parse as parseContentType } from 'content-type';
-import type { UploadLimits } from '../options/limits.js';
+import { PartCounter, cutOffPast, type UploadLimits } from '../limits/limits.js';
 import { FieldCollector } from './multipart/field-collector.js';
 import { DrainGate, FilePartStream } from './multipart/file-part-stream.js';
 import { type FormPart, describePart } from './multipart/form-part.js';
@@ -17,10 +17,13 @@ import type { ParserLimit, PartParser, PartParserEvents } from './part-parser.js
  * busboy-parser.ts) at the seam: the same fields, files, names, types and
  * limits, and an error wherever the busboy engine has one. It is stricter
  * where busboy silently drops data or reads a body differently from RFC 2046
- * (see {@link MultipartFramer} and {@link PartHeaderReader}): a folded part
- * header line, a delimiter followed by anything but CRLF or `--`, a part body
- * that starts with the delimiter; it accepts transport padding after a
- * delimiter, which busboy skips together with the part.
+ * (see {@link MultipartFramer} and {@link PartHeaderReader}): a delimiter
+ * followed by anything but CRLF or `--`, a part body that starts with the
+ * delimiter; it accepts transport padding after a delimiter, which busboy
+ * skips together with the part. Where real clients need it, it reads more
+ * than busboy, on purpose ({@link FormReader}, docs/naming.md): `filename=""`
+ * parts, WHATWG escapes and legacy charsets in names, form-data's raw
+ * quotes, folded header lines, transfer encodings.
  *
  * `application/x-www-form-urlencoded` bodies (fields only, never the hot
  * path) go to the busboy engine (engines.ts routes them there).
@@ -49,9 +52,7 @@ class SluiceMultipartParser implements PartParser, FormSink {
   private readonly gate = new DrainGate();
   private readonly release = (stream: FilePartStream): void => this.gate.release(stream);
   private current: CurrentPart;
-  private files = 0;
-  private fields = 0;
-  private parts = 0;
+  private readonly counter: PartCounter;
   /** An error or a limit was reported, or the body ended: ignore everything after. */
   private stopped = false;
   private destroyed = false;
@@ -64,6 +65,7 @@ class SluiceMultipartParser implements PartParser, FormSink {
   ) {
     // The FormReader reads names, skips untouched file inputs and undoes transfer encodings (multipart/form-reader.ts).
     this.framer = new MultipartFramer(boundary, new FormReader(this, form));
+    this.counter = new PartCounter(limits);
   }
 
   // ---- PartParser ---------------------------------------------------------
@@ -118,22 +120,16 @@ class SluiceMultipartParser implements PartParser, FormSink {
   onPartStart(headers: PartHeaders, part: FormPart | undefined = describePart(headers)): void {
     // The order of the checks is the busboy engine's: header lines, then the
     // disposition, then the files/fields count, then the part count.
-    if (headers.lines > this.limits.headerPairs) return this.limit('headerPairs');
+    // The limits module decides (limits/limits.ts); the header-line check comes before the disposition's.
+    if (this.counter.tooManyHeaderLines(headers.lines)) return this.limit('headerPairs');
     if (part === undefined) return this.malformed(MALFORMED_DISPOSITION);
 
     const { name, filename, mimeType, isFile } = part;
-
-    if (isFile) {
-      if (this.files >= this.limits.files) return this.limit('files');
-      this.files += 1;
-    } else {
-      if (this.fields >= this.limits.fields) return this.limit('fields');
-      this.fields += 1;
-    }
-    if (++this.parts > this.limits.parts) return this.limit('parts');
+    const exceeded = this.counter.begin(isFile);
+    if (exceeded) return this.limit(exceeded);
 
     if (!isFile) {
-      this.current = { kind: 'field', name, charset: part.charset, value: new FieldCollector(this.limits.fieldSize + 1) };
+      this.current = { kind: 'field', name, charset: part.charset, value: new FieldCollector(cutOffPast(this.limits.fieldSize)) };
       return;
     }
     const stream = new FilePartStream(this.release);
@@ -167,10 +163,8 @@ class SluiceMultipartParser implements PartParser, FormSink {
       return;
     }
     const { name, value } = current;
-    const max = this.limits.fieldNameSize;
-    // Characters <= UTF-8 bytes <= 3 x characters: measure only when it can matter.
-    const nameTruncated = name.length > max || (name.length * 3 > max && Buffer.byteLength(name) > max);
-    this.events.onField(name, value.value(current.charset), { nameTruncated, valueTruncated: value.truncated });
+    // Names arrive whole (the header block is bounded); the engine measures them against fieldNameSize.
+    this.events.onField(name, value.value(current.charset), { nameTruncated: false, valueTruncated: value.truncated });
   }
 
   onClose(): void {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import type { UploadErrorCode } from '../errors/error-codes.js';
-import type { UploadOptions } from '../options/upload-options.js';
+import type { UploadOptions } from '../session/upload-options.js';
 import type { StoredFile, UploadResult } from '../result/types.js';
 import type { MemoryStorage } from '../storage/memory-storage.js';
 import type { TestRequest, TestResponse } from './http-client.js';

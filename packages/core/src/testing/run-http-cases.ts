@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ERROR_TABLE } from '../errors/error-codes.js';
-import { createUploadHandler, type UploadHandler } from '../handler/create-upload-handler.js';
+import { createUploadHandler, type UploadHandler } from '../session/create-upload-handler.js';
 import type { StoredFile, UploadResult } from '../result/types.js';
 import { memoryStorage, type MemoryStorage } from '../storage/memory-storage.js';
 import { HTTP_CASES, storedFiles, type HttpCase } from './http-cases.js';

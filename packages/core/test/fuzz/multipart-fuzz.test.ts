@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUploadHandler } from '../../src/handler/create-upload-handler.js';
+import { createUploadHandler } from '../../src/session/create-upload-handler.js';
 import { isUploadError } from '../../src/errors/upload-error.js';
 import { diskStorage } from '../../src/storage/disk-storage.js';
 import { buildMultipart } from '../../src/testing/multipart-body.js';

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createUploadHandler } from '../../src/handler/create-upload-handler.js';
+import { createUploadHandler } from '../../src/session/create-upload-handler.js';
 import type { StorageDriver } from '../../src/storage/types.js';
 
 const MiB = 1024 * 1024;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createUploadHandler } from '../../src/handler/create-upload-handler.js';
+import { createUploadHandler } from '../../src/session/create-upload-handler.js';
 import { diskStorage } from '../../src/storage/disk-storage.js';
 import { buildMultipart } from '../../src/testing/multipart-body.js';
 import type { UploadError } from '../../src/errors/upload-error.js';

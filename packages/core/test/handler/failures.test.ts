@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createUploadHandler } from '../../src/handler/create-upload-handler.js';
+import { createUploadHandler } from '../../src/session/create-upload-handler.js';
 import { buildMultipart } from '../../src/testing/multipart-body.js';
 import { memoryStorage } from '../../src/storage/memory-storage.js';
 import type { StorageDriver } from '../../src/storage/types.js';

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createUploadHandler, type UploadHandler } from '../../src/handler/create-upload-handler.js';
+import { createUploadHandler, type UploadHandler } from '../../src/session/create-upload-handler.js';
 import { memoryStorage, type MemoryStorage } from '../../src/storage/memory-storage.js';
 import { handleNodeUpload, installContinueGate, sendUploadError, type ContinueGateOptions } from '../../src/node/index.js';
 import { buildMultipart } from '../../src/testing/multipart-body.js';

@@ -2,7 +2,7 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createUploadHandler } from '../../src/handler/create-upload-handler.js';
+import { createUploadHandler } from '../../src/session/create-upload-handler.js';
 import { UploadError } from '../../src/errors/upload-error.js';
 import { memoryStorage } from '../../src/storage/memory-storage.js';
 import { clientGoneSignal, handleNodeUpload, sendUploadError, type DrainOptions } from '../../src/node/index.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3Client } from '@aws-sdk/client-s3';
-import { createUploadHandler } from '../../src/handler/create-upload-handler.js';
+import { createUploadHandler } from '../../src/session/create-upload-handler.js';
 import { s3Storage } from '../../src/storage/s3/s3-storage.js';
 import { keyUnder, streamingMultipart } from './bodies.js';
 import { killRadosgw, restartRadosgw, startLocalCluster, stopLocalCluster, type LocalCluster } from '@sluice/s3-rig';

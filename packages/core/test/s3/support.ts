@@ -1,6 +1,6 @@
 
-import { createUploadHandler, type UploadHandler } from '../../src/handler/create-upload-handler.js';
-import type { UploadOptions } from '../../src/options/upload-options.js';
+import { createUploadHandler, type UploadHandler } from '../../src/session/create-upload-handler.js';
+import type { UploadOptions } from '../../src/session/upload-options.js';
 import type { UploadResult } from '../../src/result/types.js';
 import type { UploadError } from '../../src/errors/upload-error.js';
 import { s3Storage, type S3Storage } from '../../src/storage/s3/s3-storage.js';

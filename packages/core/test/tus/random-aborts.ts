@@ -33,7 +33,8 @@ export async function randomAborts(server: TusServer, size: number, rounds: numb
     const cut = Math.max(1, Math.floor(random() * rest.length));
     const failed = nextFailure(server);
     await cutPatch(url, offset, rest, cut);
-    await failed;
+    // A connection dropped before the server parsed the request never becomes a request: do not wait forever.
+    await Promise.race([failed, new Promise((resolve) => setTimeout(resolve, 3000))]);
     const now = await headOffset(url);
     expect(now).toBeGreaterThanOrEqual(offset);
     expect(now).toBeLessThanOrEqual(offset + cut);

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CHUNKINGS, parse, type Outcome } from '../../../test/parser-harness.js';
-import type { UploadLimits } from '../../options/limits.js';
+import type { UploadLimits } from '../../limits/limits.js';
 import { createSluiceParser } from '../sluice-parser.js';
 import { MAX_SKIPPED_PARTS } from './form-reader.js';
 

@@ -2,9 +2,11 @@ import { UploadError } from '../errors/upload-error.js';
 import { EventHub } from '../events/event-hub.js';
 import { preloadTypeDetection } from '../file/detect-type.js';
 import type { UploadEventListener, UploadEventName } from '../events/types.js';
-import { resolveOptions, type ResolvedUploadOptions, type UploadOptions } from '../options/upload-options.js';
+import { resolveOptions, type ResolvedUploadOptions, type UploadOptions } from '../session/upload-options.js';
 import type { UploadResult } from '../result/types.js';
 import { UploadSession, type UploadInput } from './upload-session.js';
+import { refusalFromHeaders } from '../request/classify-request.js';
+import type { HeaderSource } from '../request/headers.js';
 
 /** A configured upload handler: call `handle` once per request. */
 export interface UploadHandler<Request = unknown> {
@@ -23,6 +25,14 @@ export interface UploadHandler<Request = unknown> {
    * new uploads from then on. Call it from a SIGTERM handler before exiting.
    */
   shutdown(): Promise<void>;
+  /**
+   * What this handler would refuse a request with from its headers alone (a
+   * media type or Content-Encoding it does not take, a bad boundary, a
+   * declared Content-Length over the body limit), or `undefined`. For
+   * deciding before the body is sent, e.g. whether to answer
+   * `Expect: 100-continue`.
+   */
+  refusalFor(headers: HeaderSource): UploadError | undefined;
   /** How many uploads are in flight. */
   readonly activeUploads: number;
   /** The options with defaults filled in. */
@@ -54,6 +64,7 @@ export function createUploadHandler<Request = unknown>(options: UploadOptions<Re
       outcome.then(forget, forget);
       return outcome;
     },
+    refusalFor: (headers) => refusalFromHeaders(headers, resolved as ResolvedUploadOptions<unknown>),
     on: (name, listener) => hub.on(name, listener),
     off: (name, listener) => hub.off(name, listener),
     async shutdown() {

@@ -5,7 +5,7 @@ import { datedKey } from '../naming/key-strategies.js';
 import type { Logger } from '../logging/logger.js';
 import { silentLogger } from '../logging/logger.js';
 import type { StorageDriver } from '../storage/types.js';
-import { resolveLimits, type UploadLimits } from './limits.js';
+import { resolveLimits, type UploadLimits } from '../limits/limits.js';
 import { canonicalCharset } from '../parser/multipart/charsets.js';
 import { DEFAULT_PARSER_ENGINE, PARSER_ENGINES, type ParserEngine } from '../parser/engines.js';
 

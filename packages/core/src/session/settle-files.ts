@@ -1,7 +1,8 @@
 import type { UploadErrorCode } from '../errors/error-codes.js';
-import type { ResolvedUploadOptions } from '../options/upload-options.js';
+import type { ResolvedUploadOptions } from '../session/upload-options.js';
 import { appendToList, createSafeRecord } from '../result/safe-record.js';
 import type { IncompleteFile, StoredFile, UploadResult } from '../result/types.js';
+import type { Logger } from '../logging/logger.js';
 import type { FileUpload } from '../file/file-upload.js';
 
 /** What settling needs of a file: its identity, how far it got, and how to remove it. */
@@ -65,8 +66,17 @@ export async function rollBack<Entry extends FileEntry>(
   return { removed, incomplete };
 }
 
+/** The request-level facts a result is built from. */
+export interface ResultBase {
+  requestId: string;
+  fields: UploadResult['fields'];
+  startTime: number;
+  bytesReceived: number;
+  chunksReceived: number;
+}
+
 /** Assembles the result from the files that are (still) stored. */
-export function buildResult(base: Omit<UploadResult, 'files' | 'incomplete'>, entries: readonly FileEntry[], incomplete: IncompleteFile[], filesRemoved: number): UploadResult {
+export function buildResult(base: ResultBase, entries: readonly FileEntry[], incomplete: IncompleteFile[], filesRemoved: number): UploadResult {
   const files = createSafeRecord<StoredFile[]>();
   let bytesWritten = 0;
   let filesCompleted = 0;
@@ -76,5 +86,26 @@ export function buildResult(base: Omit<UploadResult, 'files' | 'incomplete'>, en
     bytesWritten += entry.stored.size;
     filesCompleted += 1;
   }
-  return { ...base, files, incomplete, stats: { ...base.stats, bytesWritten, filesCompleted, filesRemoved } };
+  const endTime = Date.now();
+  const { requestId, fields, startTime, bytesReceived, chunksReceived } = base;
+  return {
+    requestId,
+    fields,
+    files,
+    incomplete,
+    stats: { startTime, endTime, durationMs: endTime - startTime, bytesReceived, bytesWritten, chunksReceived, filesCompleted, filesRemoved },
+  };
+}
+
+/**
+ * Waits until no storage write of these files is in flight. A driver that
+ * ignores its abort signal must not hang the request forever: after
+ * `timeoutMs` it settles anyway and the stuck keys are logged.
+ */
+export async function waitForFiles(entries: readonly (FileEntry & { done: Promise<void> })[], timeoutMs: number, logger: Logger, requestId: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+  const outcome = await Promise.race([Promise.all(entries.map((entry) => entry.done)), gaveUp]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') logger.error('sluice: storage did not stop after abort; settling anyway', { requestId, keys: entries.map((entry) => entry.key) });
 }

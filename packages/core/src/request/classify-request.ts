@@ -1,15 +1,23 @@
 import { parse as parseContentType } from 'content-type';
 import { UploadError, toUploadError } from '../errors/upload-error.js';
-import type { UploadLimits } from '../options/limits.js';
-import type { ResolvedUploadOptions } from '../options/upload-options.js';
-import { contentLengthOf, flattenHeaders, type FlatHeaders, type HeaderSource } from './request-headers.js';
+import { bodyByteLimit, exceedsDeclaredLength, limitError, type BodyByteLimit } from '../limits/limits.js';
+import type { ResolvedUploadOptions } from '../session/upload-options.js';
+import { contentLengthOf, flattenHeaders, type FlatHeaders, type HeaderSource } from './headers.js';
 
 /** What kind of body a request carries, decided from its headers alone. */
-export type BodyKind = { kind: 'multipart'; contentType: string } | { kind: 'urlencoded'; contentType: string } | { kind: 'raw'; declaredType: string };
+export type BodyKind = { kind: 'multipart'; contentType: string; boundary: string } | { kind: 'urlencoded'; contentType: string } | { kind: 'raw'; declaredType: string };
+
+/** A request's headers, read once: its body kind, declared length and byte limit. */
+export type RequestHead = BodyKind & {
+  /** The declared Content-Length, when a plain number. */
+  contentLength: number | undefined;
+  /** The byte limit of the whole body. */
+  bound: BodyByteLimit;
+};
 
 const RAW_UPLOAD_METHODS = new Set(['PUT', 'POST']);
 
-// RFC 2046 §5.1.1: 1 to 70 characters from this set, not ending in a space.
+// RFC 2046 section 5.1.1: 1 to 70 characters from this set, not ending in a space.
 const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
 
 /**
@@ -22,6 +30,7 @@ export function classifyRequest(headers: FlatHeaders, options: ResolvedUploadOpt
   // A compressed body would let a small request expand past every limit.
   if (encoding && encoding !== 'identity') throw new UploadError('UNSUPPORTED_CONTENT_ENCODING', { details: { encoding } });
 
+  // The one place the request's Content-Type is parsed.
   const header = headers['content-type'];
   let type = '';
   let parameters: Record<string, string> = {};
@@ -37,10 +46,10 @@ export function classifyRequest(headers: FlatHeaders, options: ResolvedUploadOpt
     const boundary = parameters.boundary;
     if (boundary === undefined) throw new UploadError('MISSING_BOUNDARY');
     if (!BOUNDARY.test(boundary)) throw new UploadError('INVALID_BOUNDARY');
-    return { kind: 'multipart', contentType: header! };
+    return { kind: 'multipart', contentType: header!, boundary };
   }
   if (type === 'application/x-www-form-urlencoded' && options.urlencoded) return { kind: 'urlencoded', contentType: header! };
-  if (options.rawUpload && type !== 'multipart/form-data') {
+  if (options.rawUpload) {
     // A raw upload is a body that *is* a file: only PUT and POST carry one by
     // intent. (Unknown when the caller does not say, e.g. a bare handle() call.)
     if (method !== undefined && !RAW_UPLOAD_METHODS.has(method.toUpperCase())) {
@@ -48,31 +57,21 @@ export function classifyRequest(headers: FlatHeaders, options: ResolvedUploadOpt
     }
     return { kind: 'raw', declaredType: type.includes('/') ? type : 'application/octet-stream' };
   }
-  throw new UploadError('UNSUPPORTED_MEDIA_TYPE', { details: { accepted: acceptedTypes(options) } });
+  throw new UploadError('UNSUPPORTED_MEDIA_TYPE', { details: { accepted: ['multipart/form-data', ...(options.urlencoded ? ['application/x-www-form-urlencoded'] : [])] } });
 }
 
-function acceptedTypes(options: ResolvedUploadOptions<unknown>): string[] {
-  return ['multipart/form-data', ...(options.urlencoded ? ['application/x-www-form-urlencoded'] : [])];
-}
-
-/** The byte limit of a whole body of this kind, and how going over it is reported. */
-export interface BodyByteLimit {
-  max: number;
-  code: 'LIMIT_TOTAL_SIZE' | 'LIMIT_URLENCODED_SIZE';
-  limit: 'totalSize' | 'urlencodedSize';
-}
-
-/** Which byte limit holds for a whole body: `totalSize`, or `urlencodedSize` for a smaller urlencoded one. */
-export function bodyByteLimit(kind: BodyKind, limits: UploadLimits): BodyByteLimit {
-  if (kind.kind === 'urlencoded' && limits.urlencodedSize < limits.totalSize) {
-    return { max: limits.urlencodedSize, code: 'LIMIT_URLENCODED_SIZE', limit: 'urlencodedSize' };
-  }
-  return { max: limits.totalSize, code: 'LIMIT_TOTAL_SIZE', limit: 'totalSize' };
-}
-
-/** The error for a body over {@link bodyByteLimit}. */
-export function bodyByteLimitError({ max, code, limit }: BodyByteLimit): UploadError {
-  return new UploadError(code, { details: { limit, max } });
+/**
+ * Reads a request's headers once: its kind, declared length and byte limit.
+ * Throws the refusal (415, 400, 405, or 413 for a declared Content-Length over
+ * the limit: formaline's checkContentLength) before a byte of the body is read.
+ */
+export function readRequestHead(headers: FlatHeaders, options: ResolvedUploadOptions<unknown>, method?: string): RequestHead {
+  const kind = classifyRequest(headers, options, method);
+  const contentLength = contentLengthOf(headers);
+  const bound = bodyByteLimit(kind.kind, options.limits);
+  const refusal = exceedsDeclaredLength(contentLength, bound);
+  if (refusal) throw refusal;
+  return { ...kind, contentLength, bound };
 }
 
 /**
@@ -83,11 +82,14 @@ export function bodyByteLimitError({ max, code, limit }: BodyByteLimit): UploadE
  */
 export function refusalFromHeaders(headers: HeaderSource, options: ResolvedUploadOptions<unknown>): UploadError | undefined {
   try {
-    const flat = flattenHeaders(headers);
-    const bound = bodyByteLimit(classifyRequest(flat, options), options.limits);
-    const length = contentLengthOf(flat);
-    return length !== undefined && length > bound.max ? bodyByteLimitError(bound) : undefined;
+    readRequestHead(flattenHeaders(headers), options);
+    return undefined;
   } catch (error) {
     return toUploadError(error);
   }
+}
+
+/** The error for a body over its byte limit. */
+export function bodyByteLimitError(bound: BodyByteLimit): UploadError {
+  return limitError(bound.limit, bound.max);
 }
