@@ -58,17 +58,21 @@ export async function appendRequest(call: TusCall<unknown>, info: ResumableInfo,
     },
   });
   let source: AsyncIterable<Buffer> = chain.chunks;
+  let judged: ResumableInfo | undefined;
   if (info.file.type === undefined && info.offset < SNIFF_BYTES) {
     const stored = info.offset > 0 ? await store.readHead(info.id, info.offset) : Buffer.alloc(0);
     source = typeGate(chain.chunks, {
       stored,
       needed: SNIFF_BYTES,
       endsFile: (received) => info.length !== undefined && startOffset + received === info.length,
-      judge: async (head) => void (await judgeFile(ctx.options, info, head, call.requestId, ex.request)),
+      judge: async (head) => {
+        judged = await judgeFile(ctx.options, info, head, call.requestId, ex.request);
+      },
     });
   }
+  let offset: number;
   try {
-    const offset = await store.append(info.id, Readable.from(source, { objectMode: false }), {
+    offset = await store.append(info.id, Readable.from(source, { objectMode: false }), {
       offset: startOffset,
       signal: lease.signal,
       lease,
@@ -81,7 +85,6 @@ export async function appendRequest(call: TusCall<unknown>, info: ResumableInfo,
     if (isPolicyRefusal(error)) await removeRefused(call, info.id);
     throw error;
   }
-  const after = await store.getInfo(info.id);
-  if (!after) throw new TusError(404, 'Upload not found');
-  return after;
+  // The state after the append, without another read: this request holds the lease.
+  return { ...(judged ?? info), offset };
 }

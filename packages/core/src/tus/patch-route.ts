@@ -48,14 +48,14 @@ export async function patchRoute(call: TusCall<unknown>, id: string): Promise<Pa
   if (!isOffsetStream(ex.header('content-type'))) throw new TusError(415, 'Content-Type must be application/offset+octet-stream');
   const offset = parseSize(ex.header('upload-offset'), 'Upload-Offset');
   if (offset === undefined) throw new TusError(400, 'Upload-Offset is required');
-  let info = await loadUpload(call.ctx, id);
-  if (info.completed) {
-    if (offset !== info.offset) throw new TusError(409, 'Upload-Offset does not match', { 'Upload-Offset': String(info.offset) });
-    return { reply: reply(204, stateHeaders(info)), file: undefined };
-  }
   const lease = await lockUpload(call, id);
   try {
-    info = await loadUpload(call.ctx, id);
+    // Read once, under the lease: no other writer can move it until we release.
+    let info = await loadUpload(call.ctx, id);
+    if (info.completed) {
+      if (offset !== info.offset) throw new TusError(409, 'Upload-Offset does not match', { 'Upload-Offset': String(info.offset) });
+      return { reply: reply(204, stateHeaders(info)), file: undefined };
+    }
     if (offset !== info.offset) throw new TusError(409, 'Upload-Offset does not match', { 'Upload-Offset': String(info.offset) });
     info = await declareLength(call, info);
     if (ex.hasBody) info = await appendRequest(call, info, lease);

@@ -5,11 +5,20 @@ import type { AppendOptions } from '../../tus/store-types.js';
 import { checkWriter, nextFence } from '../../tus/store-checks.js';
 import { deleteQuietly, MAX_PARTS, readInfo, writeInfo, type RecordedPart, type S3ResumableContext, type S3ResumableInfo } from './resumable-objects.js';
 
+/** Part uploads of one PATCH in flight at once, while the next part fills (memory: this + 1 part buffers). */
+const PARTS_IN_FLIGHT = 2;
+
 /** Reads the upload's state or fails: the handler only appends to uploads it found. */
 export async function mustReadInfo(ctx: S3ResumableContext, id: string): Promise<S3ResumableInfo> {
   const info = await readInfo(ctx, id);
   if (!info) throw new Error(`resumable upload ${id} not found`);
   return info;
+}
+
+interface InFlight {
+  n: number;
+  buffer: Buffer;
+  done: Promise<RecordedPart>;
 }
 
 /**
@@ -19,7 +28,8 @@ export async function mustReadInfo(ctx: S3ResumableContext, id: string): Promise
  *    into a part-sized buffer, and the body fills it behind them.
  * 2. A full buffer goes up as the next part (the multipart upload is created
  *    with the first one, and its id recorded at once so it can always be
- *    aborted), then the info object records the part. Every part but the
+ *    aborted) while the next buffer fills; parts are recorded in the info
+ *    object strictly in order, each once S3 confirmed it. Every part but the
  *    last has exactly the upload's part size, so interruptions never add
  *    parts (no "part 10 001", no unequal parts).
  * 3. When the body ends, fails or is cut off, what is left in the buffer is
@@ -38,7 +48,9 @@ export async function appendToS3(ctx: S3ResumableContext, id: string, body: Read
   const info = await mustReadInfo(ctx, id);
   checkWriter(info, lease, offset);
   const state = info.s3;
-  const buffer = Buffer.allocUnsafe(state.partSize);
+  const free: Buffer[] = [];
+  const takeBuffer = (): Buffer => free.pop() ?? Buffer.allocUnsafe(state.partSize);
+  let buffer = takeBuffer();
   let filled = 0;
   const oldTail = state.tail;
   let next = oldTail?.n ?? state.parts.length + 1;
@@ -49,7 +61,11 @@ export async function appendToS3(ctx: S3ResumableContext, id: string, body: Read
     buffer.set(bytes.subarray(0, oldTail.size));
     filled = oldTail.size;
   }
+  /** Parts S3 confirmed, in order, not yet recorded (verify mode keeps them here until the end). */
   const pending: RecordedPart[] = [];
+  const inFlight: InFlight[] = [];
+  /** Set when a part upload failed: the bytes after it have a gap and are not kept. */
+  let partFailure: unknown;
   let oldTailConsumed = false;
   // The tail the stored info object references: the old tail object may be deleted only once it no longer does.
   let recordedTail = oldTail;
@@ -63,24 +79,15 @@ export async function appendToS3(ctx: S3ResumableContext, id: string, body: Read
     info.file = fresh.file;
   };
 
-  const uploadPart = async (bytes: Buffer): Promise<void> => {
-    if (next > MAX_PARTS) throw new UploadError('LIMIT_FILE_SIZE', { message: 'Upload exceeds the store’s 10 000 parts' });
+  const ensureMultipart = async (): Promise<void> => {
+    if (state.uploadId !== undefined) return;
+    await refreshJudgement();
+    if (info.key === undefined) throw new Error(`resumable upload ${id} has no key yet`);
     lease?.assertHeld();
-    if (state.uploadId === undefined) {
-      await refreshJudgement();
-      if (info.key === undefined) throw new Error(`resumable upload ${id} has no key yet`);
-      const created = await ctx.client.send(new CreateMultipartUploadCommand({ Bucket: ctx.bucket, Key: info.key, ContentType: info.file.type ?? 'application/octet-stream' }));
-      state.uploadId = created.UploadId;
-      info.fence = nextFence(info, lease);
-      await writeInfo(ctx, info);
-    }
-    const out = await ctx.client.send(
-      new UploadPartCommand({ Bucket: ctx.bucket, Key: info.key, UploadId: state.uploadId, PartNumber: next, Body: bytes, ContentLength: bytes.length }),
-      signal ? { abortSignal: signal } : undefined,
-    );
-    pending.push({ n: next, size: bytes.length, etag: out.ETag ?? '' });
-    next += 1;
-    oldTailConsumed = oldTail !== undefined;
+    const created = await ctx.client.send(new CreateMultipartUploadCommand({ Bucket: ctx.bucket, Key: info.key, ContentType: info.file.type ?? 'application/octet-stream' }));
+    state.uploadId = created.UploadId;
+    info.fence = nextFence(info, lease);
+    await writeInfo(ctx, info);
   };
 
   const commit = async (tail: S3ResumableInfo['s3']['tail']): Promise<void> => {
@@ -94,6 +101,42 @@ export async function appendToS3(ctx: S3ResumableContext, id: string, body: Read
     recordedTail = tail;
   };
 
+  /** Waits for the oldest part in flight and records it (unless verifying). */
+  const settleOldest = async (): Promise<void> => {
+    const oldest = inFlight.shift()!;
+    try {
+      const part = await oldest.done;
+      // After a failed part, later parts follow a gap: never recorded.
+      if (partFailure !== undefined) return;
+      pending.push(part);
+      oldTailConsumed = oldTail !== undefined;
+      free.push(oldest.buffer);
+    } catch (error) {
+      partFailure ??= error;
+      throw error;
+    }
+    // Recorded part by part, so a crash mid-request keeps every finished part.
+    if (!verify) await commit(undefined);
+  };
+
+  const startPart = async (bytes: Buffer, size: number): Promise<void> => {
+    if (next > MAX_PARTS) throw new UploadError('LIMIT_FILE_SIZE', { message: 'Upload exceeds the store’s 10 000 parts' });
+    await ensureMultipart();
+    lease?.assertHeld();
+    const n = next;
+    next += 1;
+    const done = ctx.client
+      .send(
+        new UploadPartCommand({ Bucket: ctx.bucket, Key: info.key, UploadId: state.uploadId, PartNumber: n, Body: bytes.subarray(0, size), ContentLength: size }),
+        signal ? { abortSignal: signal } : undefined,
+      )
+      .then((out) => ({ n, size, etag: out.ETag ?? '' }));
+    // Settled later, in order; never an unhandled rejection meanwhile.
+    done.catch(() => {});
+    inFlight.push({ n, buffer: bytes, done });
+    while (inFlight.length >= PARTS_IN_FLIGHT) await settleOldest();
+  };
+
   let failure: unknown;
   try {
     for await (const raw of body) {
@@ -105,10 +148,10 @@ export async function appendToS3(ctx: S3ResumableContext, id: string, body: Read
         filled += take;
         at += take;
         if (filled === buffer.length) {
-          await uploadPart(buffer);
+          const full = buffer;
+          buffer = takeBuffer();
           filled = 0;
-          // Recorded part by part, so a crash mid-request keeps every finished part.
-          if (!verify) await commit(undefined);
+          await startPart(full, full.length);
         }
       }
     }
@@ -116,20 +159,28 @@ export async function appendToS3(ctx: S3ResumableContext, id: string, body: Read
   } catch (error) {
     failure = error;
   }
+  // Every part sent is settled before anything else is decided.
+  while (inFlight.length > 0) await settleOldest().catch(() => {});
   // Bytes that could not be verified are never recorded.
   if (failure !== undefined && verify) throw failure;
   try {
-    const stored = state.parts.reduce((sum, part) => sum + part.size, 0) + pending.reduce((sum, part) => sum + part.size, 0);
-    const endsFile = info.length !== undefined && stored + filled === info.length;
-    if (filled > 0 && endsFile && (state.uploadId !== undefined || pending.length > 0)) {
-      await uploadPart(buffer.subarray(0, filled));
-      await commit(undefined);
-    } else if (filled > 0) {
-      lease?.assertHeld();
-      await ctx.client.send(new PutObjectCommand({ Bucket: ctx.bucket, Key: ctx.tailKey(id, next), Body: buffer.subarray(0, filled), ContentLength: filled }));
-      await commit({ n: next, size: filled });
-    } else if (pending.length > 0 || oldTailConsumed) {
-      await commit(undefined);
+    if (partFailure !== undefined) {
+      // A gap: record the confirmed parts before it; the bytes after it are lost (the offset still only grows).
+      if (pending.length > 0) await commit(oldTailConsumed ? undefined : state.tail);
+    } else {
+      const stored = state.parts.reduce((sum, part) => sum + part.size, 0) + pending.reduce((sum, part) => sum + part.size, 0);
+      const endsFile = info.length !== undefined && stored + filled === info.length;
+      if (filled > 0 && endsFile && state.uploadId !== undefined) {
+        await startPart(buffer, filled);
+        while (inFlight.length > 0) await settleOldest();
+        if (verify) await commit(undefined);
+      } else if (filled > 0) {
+        lease?.assertHeld();
+        await ctx.client.send(new PutObjectCommand({ Bucket: ctx.bucket, Key: ctx.tailKey(id, next), Body: buffer.subarray(0, filled), ContentLength: filled }));
+        await commit({ n: next, size: filled });
+      } else if (pending.length > 0 || (oldTailConsumed && recordedTail !== undefined)) {
+        await commit(undefined);
+      }
     }
   } catch (error) {
     // The remainder could not be kept: record the parts that are durable, if any.
@@ -137,6 +188,7 @@ export async function appendToS3(ctx: S3ResumableContext, id: string, body: Read
     failure ??= error;
   }
   if (oldTail && recordedTail?.n !== oldTail.n) await deleteQuietly(ctx, ctx.tailKey(id, oldTail.n)).catch(() => {});
+  failure ??= partFailure;
   if (failure !== undefined) throw failure;
   return info.offset;
 }

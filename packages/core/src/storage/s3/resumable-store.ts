@@ -1,7 +1,7 @@
 import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { OffsetConflictError, type NewResumableUpload, type ResumableListEntry, type ResumableStore } from '../../tus/store-types.js';
-import { mapS3Error } from './map-s3-error.js';
+import { mapS3Error, s3ErrorCode } from './map-s3-error.js';
 import { appendToS3, mustReadInfo } from './resumable-append.js';
 import { completeOnS3 } from './resumable-complete.js';
 import { deleteQuietly, partSizeFor, publicInfo, readInfo, resolveResumableContext, writeInfo, type S3ResumableContext, type S3ResumableOptions } from './resumable-objects.js';
@@ -83,12 +83,14 @@ export function s3Resumable(options: S3ResumableOptions): S3Resumable {
 
 /**
  * Turns what the SDK throws into typed upload errors (STORAGE_UNAVAILABLE 503
- * while S3 is down, ...), so the tus answer says what happened; errors that
- * are already typed (the body's, the lock's, an offset conflict) pass through.
+ * while S3 is down, ...), so the tus answer says what happened; other errors
+ * (the body's, the lock's, an offset conflict) pass through.
  */
 function withTypedErrors(store: S3Resumable): S3Resumable {
   const map = (error: unknown): never => {
-    throw error instanceof OffsetConflictError ? error : mapS3Error(error);
+    // Only what came from S3 (or the network to it); a body's own error stays as it is.
+    const fromS3 = typeof error === 'object' && error !== null && ('$metadata' in error || s3ErrorCode(error) === 'STORAGE_UNAVAILABLE');
+    throw fromS3 && !(error instanceof OffsetConflictError) ? mapS3Error(error) : error;
   };
   return {
     ...store,
