@@ -11,6 +11,7 @@ export default defineConfig({
       'tests/*/vitest.config.ts',
       'packages/core/vitest.busboy.config.ts',
       'packages/core/vitest.s3.config.ts',
+      'packages/core/vitest.tus-s3.config.ts',
     ],
   },
 });
