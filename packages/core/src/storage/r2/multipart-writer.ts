@@ -30,7 +30,7 @@ export class MultipartWriter {
     return new MultipartWriter(await r2Call(() => bucket.createMultipartUpload(key, options)), logger);
   }
 
-  /** Waits for the part in flight (rejecting if it failed), then starts sending `part`. */
+  /** Starts sending `part` after the part in flight (call {@link settle} first to cut the part only once that one is stored). */
   async send(part: Buffer): Promise<void> {
     await this.settle();
     const partNumber = this.parts.length + 1;
@@ -78,7 +78,8 @@ export class MultipartWriter {
     }
   }
 
-  private async settle(): Promise<void> {
+  /** Waits for the part in flight to be stored; rejects if it failed. */
+  async settle(): Promise<void> {
     await this.inFlight;
     this.inFlight = undefined;
     if (this.failure) throw this.failure.error;

@@ -39,6 +39,8 @@ export async function uploadToR2(settings: R2UploadSettings, key: string, body: 
       collector.add(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array));
       while (collector.hasPartBeforeMore) {
         writer ??= await MultipartWriter.start(bucket, key, objectOptions, logger);
+        // Cut the next part only once the one in flight is stored: one part held, one in flight.
+        await writer.settle();
         signal.throwIfAborted();
         await writer.send(collector.takePart());
       }
