@@ -56,8 +56,12 @@ const sluicePlugin: FastifyPluginAsync<SluiceFastifyOptions> = async (fastify, {
   });
   fastify.addContentTypeParser('multipart/form-data', async (request: FastifyRequest, payload: FastifyRequest['raw']) => {
     const upload = pending.get(request);
-    // A route without `config.upload`: the body is left unread, for the route's own use.
-    if (!upload) return undefined;
+    if (!upload) {
+      // A route declared before the plugin had loaded never got its hooks: fail loudly instead of skipping the upload.
+      if (request.routeOptions.config.upload) throw new Error(`@sluice/fastify: ${request.routeOptions.url} was declared before the plugin loaded; await app.register(sluice, ...) first`);
+      // A route without `config.upload`: the body is left unread, for the route's own use.
+      return undefined;
+    }
     const gone = clientGoneSignal(upload.reply.raw);
     try {
       const result = await upload.handler.handle({ headers: request.headers, body: payload, method: request.method, signal: gone.signal, request });

@@ -230,6 +230,18 @@ describe('@sluice/fastify', () => {
     expect(stored).toEqual(['a.txt']);
   });
 
+  it('refuses, loudly, an upload route declared before the plugin had loaded', async () => {
+    const logged: Array<{ level: number; msg: string }> = [];
+    const app = Fastify({ logger: { level: 'error', stream: { write: (line: string) => void logged.push(JSON.parse(line)) } } });
+    const storage = memoryStorage();
+    void app.register(sluice, { storage });
+    app.post('/upload', { config: { upload: true } }, async (request) => ({ files: request.files ?? null }));
+    const response = await post((await start(app)).transport, '/upload');
+    expect(response.status).toBe(500);
+    expect(storage.keys()).toEqual([]);
+    expect(logged.map((entry) => entry.msg)).toContain('@sluice/fastify: /upload was declared before the plugin loaded; await app.register(sluice, ...) first');
+  });
+
   it('fails at start-up when an upload route has no storage', async () => {
     const app = Fastify();
     apps.push(app);
