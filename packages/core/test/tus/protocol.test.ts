@@ -121,6 +121,24 @@ describe.each([
     expect((await rig.send('POST', '/files', { ...TUS, 'Upload-Length': '1000001' })).status).toBe(413);
   });
 
+  it('refuses malformed creation headers with 400 and stores nothing', async () => {
+    await open();
+    const cases: Array<Record<string, string>> = [
+      {},
+      { 'Upload-Length': '5', 'Upload-Defer-Length': '1' },
+      { 'Upload-Defer-Length': '2' },
+      { 'Upload-Length': '5', 'Upload-Metadata': 'filename' + ' x'.repeat(2) },
+      { 'Upload-Length': '5', 'Upload-Metadata': 'filename !!!!' },
+      { 'Upload-Length': '5', 'Upload-Metadata': `a ${b64('1')},a ${b64('2')}` },
+      { 'Upload-Length': '5', 'Upload-Metadata': `filename ${'QUFB'.repeat(3000)}` },
+      { 'Upload-Length': '5', 'Upload-Concat': 'partial' },
+    ];
+    for (const headers of cases) expect((await rig.send('POST', '/files', { ...TUS, ...headers })).status, JSON.stringify(headers).slice(0, 80)).toBe(400);
+    const left = [];
+    for await (const entry of rig.store.list()) left.push(entry);
+    expect(left).toEqual([]);
+  });
+
   it('answers 404 for unknown ids, traversal and malformed ids', async () => {
     await open();
     for (const path of ['/files/0123456789abcdef0123456789abcdef', '/files/..%2F..%2Fetc%2Fpasswd', '/files/..%5C..%5Cwin.ini', '/files/ABC', '/files/a/b']) {
