@@ -212,6 +212,28 @@ describe.each([
     expect(rig.store.storage.keys()).toEqual([]);
   });
 
+  it('judges the type across small PATCHes: held until 4100 bytes are there, then the verdict holds for the whole upload', async () => {
+    await open({ allowedTypes: ['image/png'] });
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(6000, 7)]);
+    const url = await create(png.length);
+    for (let at = 0; at < png.length; at += 1000) {
+      const res = await rig.send('PATCH', url, { ...PATCH_HEADERS, 'Upload-Offset': String(at) }, png.subarray(at, at + 1000));
+      expect(res.status).toBe(204);
+    }
+    const info = await rig.store.getInfo(url.split('/').pop()!);
+    expect(info?.file.type).toBe('image/png');
+    expect(rig.store.storage.read(info!.key!)?.equals(png)).toBe(true);
+    const text = testBytes(6000);
+    const refused = await create(text.length);
+    let status = 0;
+    for (let at = 0; at < text.length && status !== 415; at += 1000) {
+      status = (await rig.send('PATCH', refused, { ...PATCH_HEADERS, 'Upload-Offset': String(at) }, text.subarray(at, at + 1000))).status;
+      if (at + 1000 < 4100) expect(status).toBe(204);
+    }
+    expect(status).toBe(415);
+    expect((await rig.send('HEAD', refused, TUS)).status).toBe(404);
+  });
+
   it('sanitizes the file name from metadata and reports a StoredFile with whole-file checksums', async () => {
     await open({ checksums: ['sha256', 'crc32c'] });
     const files: unknown[] = [];

@@ -83,6 +83,19 @@ describe('tus on S3 (radosgw)', () => {
     expect(await space.leftovers()).toEqual([loads[0]!.key]);
   });
 
+  it('judges the type on bytes held in the tail object across small PATCHes, then crosses a part', async () => {
+    const store = spaceStore(space);
+    const server = await serve({ store, key: () => `${space.prefix}pic.png`, allowedTypes: ['image/png'] });
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), testBytes(6 * MiB)]);
+    const create = await fetch(server.endpoint, { method: 'POST', headers: { ...TUS, 'Upload-Length': String(png.length) } });
+    const url = server.origin + create.headers.get('location');
+    const cuts = [0, 1000, 3000, 5000, png.length];
+    for (let i = 0; i + 1 < cuts.length; i++) expect((await patch(url, cuts[i]!, png.subarray(cuts[i], cuts[i + 1]))).status).toBe(204);
+    const info = await store.getInfo(url.split('/').pop()!);
+    expect(info?.file.type).toBe('image/png');
+    expect((await readObject(space.client, space.bucket, `${space.prefix}pic.png`))?.equals(png)).toBe(true);
+  });
+
   it('termination aborts the multipart upload and deletes info and partial objects', async () => {
     const server = await serve({ store: spaceStore(space), key: () => `${space.prefix}x.bin` });
     const create = await fetch(server.endpoint, { method: 'POST', headers: { ...TUS, 'Upload-Length': String(20 * MiB) } });
