@@ -32,6 +32,8 @@ export const VECTORS: Vector[] = [
   { title: 'a quote', name: 'say "hi".bin', type: 'application/octet-stream' },
   { title: 'a line break', name: 'line\nbreak.bin', type: 'application/octet-stream' },
   { title: 'a backslash', name: 'back\\slash.bin', type: 'application/octet-stream' },
+  // Browsers and fetch send `\` raw, so this one ends its quoted value in `\"`.
+  { title: 'a trailing backslash', name: 'trailing\\', type: 'application/octet-stream' },
   { title: 'a semicolon', name: 'semi;colon.bin', type: 'application/octet-stream' },
   { title: 'non-ASCII', name: 'résumé naïve café.bin', type: 'application/octet-stream' },
   { title: 'an emoji', name: 'party 🎉.bin', type: 'application/octet-stream' },

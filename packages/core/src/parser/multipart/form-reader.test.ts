@@ -149,9 +149,14 @@ describe("the npm form-data package's raw quotes and line breaks", () => {
         ['Content-Disposition: form-data; name="f"; filename="line\r\nbreak.bin"\r\nContent-Type: application/octet-stream', '2'],
         ['Content-Disposition: form-data; name="f"; filename="bare\nlf.bin"\r\nContent-Type: application/octet-stream', '3'],
         ['Content-Disposition: form-data; name="we"ird"', 'v'],
+        // A browser sends `\` raw: a name ending in one ends its quoted value in `\"`.
+        ['Content-Disposition: form-data; name="f"; filename="dir\\"\r\nContent-Type: application/octet-stream', '4'],
       ),
     );
-    expect(outcome).toMatchObject({ end: 'finish', seen: [file('f', 'say "hi".bin', '1'), file('f', 'line\r\nbreak.bin', '2'), file('f', 'bare\nlf.bin', '3'), field('we"ird', 'v')] });
+    expect(outcome).toMatchObject({
+      end: 'finish',
+      seen: [file('f', 'say "hi".bin', '1'), file('f', 'line\r\nbreak.bin', '2'), file('f', 'bare\nlf.bin', '3'), field('we"ird', 'v'), file('f', 'dir\\', '4')],
+    });
   });
 
   it.each([
