@@ -1,5 +1,7 @@
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UploadError } from '../../src/errors/upload-error.js';
+import type { UploadLease } from '../../src/lock/types.js';
 import { OffsetConflictError, type ResumableStore } from '../../src/tus/store-types.js';
 import { testBytes } from './support.js';
 
@@ -141,6 +143,28 @@ export function runResumableStoreConformance(name: string, make: () => Promise<S
       const none = await t.store.complete(empty);
       expect(none.completed?.size).toBe(0);
       expect((await t.readFinal(none.key!))?.length).toBe(0);
+    });
+
+    it('refuses a writer whose lease is older than the last writer recorded (fencing), and one that lost its lease', async () => {
+      const id = await created(100);
+      // Leases as a lock service would hand them out; the stale one still believes it holds the upload.
+      const lease = (token: number, held = true) =>
+        ({
+          id,
+          token,
+          held,
+          signal: new AbortController().signal,
+          assertHeld() {
+            if (!held) throw new UploadError('LOCK_LOST');
+          },
+          renew: async () => {},
+          release: async () => {},
+        }) as UploadLease;
+      expect(await t.store.append(id, body(testBytes(10)), { offset: 0, lease: lease(200) })).toBe(10);
+      await expect(t.store.append(id, body(testBytes(10)), { offset: 10, lease: lease(100) })).rejects.toMatchObject({ code: 'LOCK_LOST' });
+      await expect(t.store.append(id, body(testBytes(10)), { offset: 10, lease: lease(300, false) })).rejects.toMatchObject({ code: 'LOCK_LOST' });
+      expect((await t.store.getInfo(id))?.offset).toBe(10);
+      expect(await t.store.append(id, body(testBytes(10)), { offset: 10, lease: lease(300) })).toBe(20);
     });
 
     it('lists uploads with their expiry and removes an incomplete one without leftovers', async () => {
