@@ -4,6 +4,8 @@
  * {@link createUploadHandler}; everything else here is for configuring it.
  */
 export { createUploadHandler, type UploadHandler } from './session/create-upload-handler.js';
+export { toUploadHandler } from './session/to-upload-handler.js';
+export { uploadErrorResponse, type UploadErrorResponse } from './errors/error-response.js';
 export type { UploadInput } from './session/upload-session.js';
 export type { HeaderSource } from './request/headers.js';
 export type { BodySource } from './request/body-source.js';

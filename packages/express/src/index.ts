@@ -9,7 +9,7 @@
  * app.use(uploadErrorHandler);
  */
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
-import { createUploadHandler, isUploadError, type StoredFile, type UploadError, type UploadHandler, type UploadOptions, type UploadResult } from '@sluice/core';
+import { isUploadError, toUploadHandler, type StoredFile, type UploadError, type UploadHandler, type UploadOptions, type UploadResult } from '@sluice/core';
 import { handleNodeUpload, sendUploadError, type DrainOptions } from '@sluice/core/node';
 
 export { UploadError, isUploadError, type UploadErrorCode, type UploadOptions, type UploadResult, type StoredFile } from '@sluice/core';
@@ -38,10 +38,6 @@ export interface ExpressUploadOptions {
 /** The error `upload()` passes to `next`: the `UploadError`, with Express's `statusCode` alias. */
 export type ExpressUploadError = UploadError & { statusCode: number };
 
-function toHandler(optionsOrHandler: UploadOptions<Request> | UploadHandler<Request>): UploadHandler<Request> {
-  return typeof (optionsOrHandler as UploadHandler).handle === 'function' ? (optionsOrHandler as UploadHandler<Request>) : createUploadHandler(optionsOrHandler as UploadOptions<Request>);
-}
-
 /**
  * Middleware that stores the request's files, then sets `req.files` (stored
  * files by field, as multer's `.fields()` does), `req.body` (the text fields)
@@ -52,7 +48,7 @@ function toHandler(optionsOrHandler: UploadOptions<Request> | UploadHandler<Requ
  * Pass an existing handler (`createUploadHandler(...)`) to listen to its events.
  */
 export function upload(optionsOrHandler: UploadOptions<Request> | UploadHandler<Request>, options: ExpressUploadOptions = {}): RequestHandler {
-  const handler = toHandler(optionsOrHandler);
+  const handler = toUploadHandler(optionsOrHandler);
   return async function sluiceUpload(req, res, next) {
     let result: UploadResult;
     try {

@@ -10,9 +10,9 @@
 import type { Context, Env, ErrorHandler, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createUploadHandler, toUploadError, type StoredFile, type UploadError, type UploadHandler, type UploadOptions, type UploadResult } from '@sluice/core';
+import { toUploadError, toUploadHandler, uploadErrorResponse, type StoredFile, type UploadError, type UploadHandler, type UploadOptions, type UploadResult } from '@sluice/core';
 import { discardAfterResponse, type DrainOptions } from '@sluice/core/node';
+import { bodyOf, nodeBindings } from './node-body.js';
 
 export { UploadError, isUploadError, type UploadErrorCode, type UploadOptions, type UploadResult, type StoredFile } from '@sluice/core';
 export { tusHono } from './tus.js';
@@ -42,32 +42,6 @@ export interface HonoUploadOptions {
   drain?: DrainOptions | false;
 }
 
-/** The Node objects @hono/node-server passes as `c.env`, when it is the server. */
-function nodeBindings(env: unknown): { incoming: IncomingMessage; outgoing: ServerResponse } | undefined {
-  const { incoming, outgoing } = (env ?? {}) as { incoming?: IncomingMessage; outgoing?: ServerResponse };
-  if (typeof incoming?.on !== 'function' || typeof outgoing?.on !== 'function' || !incoming.socket) return undefined;
-  return { incoming, outgoing };
-}
-
-/**
- * The body to parse. On @hono/node-server, the Node request itself when
- * nothing has touched its body yet: the server builds the Web stream around
- * it only when `request.body` is first read, and going through that stream
- * cost about twice the CPU per GiB (docs/performance-analysis.md, section 2).
- * Anywhere else, or once something else has started reading, the Web body
- * (whose consumption the core detects).
- */
-function bodyOf(request: Request, env: unknown): ReadableStream<Uint8Array> | IncomingMessage | null {
-  const incoming = nodeBindings(env)?.incoming;
-  // readableFlowing stays null until someone attaches 'data' or 'readable', pauses or resumes it.
-  const untouched = incoming !== undefined && !incoming.readableDidRead && incoming.readableFlowing === null;
-  return untouched ? incoming : request.body;
-}
-
-function toHandler(optionsOrHandler: UploadOptions<Context> | UploadHandler<Context>): UploadHandler<Context> {
-  return typeof (optionsOrHandler as UploadHandler).handle === 'function' ? (optionsOrHandler as UploadHandler<Context>) : createUploadHandler(optionsOrHandler as UploadOptions<Context>);
-}
-
 /**
  * The `HTTPException` for an upload error: its status, the JSON body
  * `{ "error": { "code", "message", ...details } }` as its response, and the
@@ -75,11 +49,8 @@ function toHandler(optionsOrHandler: UploadOptions<Context> | UploadHandler<Cont
  */
 export function toHTTPException(error: unknown): HTTPException {
   const failure = toUploadError(error);
-  const res = new Response(JSON.stringify(failure.toJSON()), {
-    status: failure.status,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' },
-  });
-  return new HTTPException(failure.status as ContentfulStatusCode, { res, message: failure.message, cause: failure });
+  const { status, headers, body } = uploadErrorResponse(failure);
+  return new HTTPException(status as ContentfulStatusCode, { res: new Response(body, { status, headers }), message: failure.message, cause: failure });
 }
 
 /**
@@ -92,7 +63,7 @@ export function toHTTPException(error: unknown): HTTPException {
  * Pass an existing handler (`createUploadHandler(...)`) to listen to its events.
  */
 export function upload<E extends UploadEnv = UploadEnv>(optionsOrHandler: UploadOptions<Context> | UploadHandler<Context>, options: HonoUploadOptions = {}): MiddlewareHandler<E> {
-  const handler = toHandler(optionsOrHandler);
+  const handler = toUploadHandler(optionsOrHandler);
   return async function sluiceUpload(c, next) {
     let result: UploadResult;
     try {

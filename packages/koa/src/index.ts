@@ -8,8 +8,8 @@
  * });
  */
 import type { Context, Middleware } from 'koa';
-import { createUploadHandler, isUploadError, type StoredFile, type UploadError, type UploadHandler, type UploadOptions, type UploadResult } from '@sluice/core';
-import { handleNodeUpload, type DrainOptions } from '@sluice/core/node';
+import { isUploadError, toUploadHandler, uploadErrorResponse, type StoredFile, type UploadError, type UploadHandler, type UploadOptions, type UploadResult } from '@sluice/core';
+import { handleNodeUpload, sendUploadError, type DrainOptions } from '@sluice/core/node';
 
 export { UploadError, isUploadError, type UploadErrorCode, type UploadOptions, type UploadResult, type StoredFile } from '@sluice/core';
 export { tusMiddleware, type KoaTusOptions } from './tus.js';
@@ -19,6 +19,7 @@ declare module 'koa' {
     /** Stored files grouped by form field (set by `upload()`). */
     files?: Record<string, StoredFile[]>;
     /** The text fields (set by `upload()`); `any` as in koa-body and @koa/bodyparser. */
+    // biome-ignore lint/suspicious/noExplicitAny: koa-body and @koa/bodyparser declare it `any`; a narrower type would clash with theirs.
     body?: any;
   }
 }
@@ -34,10 +35,6 @@ export interface UploadState {
   upload: UploadResult;
 }
 
-function toHandler(optionsOrHandler: UploadOptions<Context> | UploadHandler<Context>): UploadHandler<Context> {
-  return typeof (optionsOrHandler as UploadHandler).handle === 'function' ? (optionsOrHandler as UploadHandler<Context>) : createUploadHandler(optionsOrHandler as UploadOptions<Context>);
-}
-
 /**
  * Answers an upload error as `{ "error": { "code", "message", ...details } }`.
  * Koa's own `ctx.onerror` would send the message as text/plain and drop the
@@ -45,15 +42,8 @@ function toHandler(optionsOrHandler: UploadOptions<Context> | UploadHandler<Cont
  */
 function respondWithJson(ctx: Context, error: UploadError): void {
   ctx.app.emit('error', error, ctx);
-  const res = ctx.res;
-  for (const name of res.getHeaderNames()) if (name !== 'connection') res.removeHeader(name);
-  const body = JSON.stringify(error.toJSON());
-  ctx.status = error.status;
-  ctx.type = 'application/json';
-  ctx.length = Buffer.byteLength(body);
-  ctx.set('Cache-Control', 'no-store');
-  ctx.set('X-Content-Type-Options', 'nosniff');
-  res.end(body);
+  for (const name of ctx.res.getHeaderNames()) if (name !== 'connection') ctx.res.removeHeader(name);
+  sendUploadError(ctx.res, error);
 }
 
 /**
@@ -70,7 +60,7 @@ function respondWithJson(ctx: Context, error: UploadError): void {
  * Pass an existing handler (`createUploadHandler(...)`) to listen to its events.
  */
 export function upload(optionsOrHandler: UploadOptions<Context> | UploadHandler<Context>, options: KoaUploadOptions = {}): Middleware {
-  const handler = toHandler(optionsOrHandler);
+  const handler = toUploadHandler(optionsOrHandler);
   return async function sluiceUpload(ctx, next) {
     let result: UploadResult;
     try {
@@ -103,9 +93,10 @@ export function uploadErrorHandler(): Middleware {
       await next();
     } catch (error) {
       if (!isUploadError(error) || ctx.headerSent) throw error;
-      ctx.status = error.status;
-      ctx.body = error.toJSON();
-      ctx.set('Cache-Control', 'no-store');
+      const { status, headers, body } = uploadErrorResponse(error);
+      ctx.status = status;
+      ctx.set(headers);
+      ctx.body = body;
       ctx.app.emit('error', error, ctx);
     }
   };

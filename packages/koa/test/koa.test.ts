@@ -94,6 +94,10 @@ describe('@sluice/koa', () => {
     const failed = await send(transport, tooBig);
     expect(failed.status).toBe(413);
     expect(failed.json.error.code).toBe('LIMIT_FILE_SIZE');
+    // The same headers as every adapter's error response (this copy once dropped nosniff).
+    expect(failed.headers['content-type']).toMatch(/^application\/json/);
+    expect(failed.headers['x-content-type-options']).toBe('nosniff');
+    expect(failed.headers['cache-control']).toBe('no-store');
     const other = await transport.send({ path: '/boom', headers: {}, body: Buffer.alloc(0) });
     expect([other.status, other.body.toString()]).toEqual([599, 'other']);
   });

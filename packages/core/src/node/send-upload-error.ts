@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { uploadErrorResponse } from '../errors/error-response.js';
 import { toUploadError, type UploadError } from '../errors/upload-error.js';
 
 /**
@@ -17,12 +18,9 @@ export function sendUploadError(res: ServerResponse, error: unknown): UploadErro
     if (!res.writableEnded) res.destroy();
     return failure;
   }
-  const body = JSON.stringify(failure.toJSON());
-  res.statusCode = failure.status;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(body));
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
+  const { status, headers, body } = uploadErrorResponse(failure);
+  res.statusCode = status;
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.end(body);
   return failure;
 }

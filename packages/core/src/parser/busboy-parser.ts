@@ -116,9 +116,6 @@ interface BusboyHeaderParser {
 /** busboy 1.6.0's own Content-Disposition parser (busboy-utils.d.ts), so that the check below agrees with it exactly. */
 const utf8Decoder = busboyUtils.getDecoder('utf8');
 
-/** busboy stores at most this many header lines of a part (and ignores the rest). */
-const BUSBOY_STORED_PAIRS = 1999;
-
 /**
  * busboy 1.6.0 silently skips a part whose Content-Disposition is missing,
  * unparseable (e.g. folded onto a second line) or not `form-data`: the client
@@ -148,7 +145,7 @@ function checkPartHeaders(parser: busboy.Busboy, counter: PartCounter, on: { onM
         value.cb = (header) => {
           const pairs = Object.values(header).reduce((sum, values) => sum + values.length, 0);
           const dispositions = header['content-disposition'] ?? [];
-          // busboy stores at most BUSBOY_STORED_PAIRS lines, so a limit at or above that never bites here.
+          // busboy stores at most 1999 lines of a part, so a limit at or above that never bites here.
           if (counter.tooManyHeaderLines(pairs)) on.onTooManyPairs();
           else if (dispositions.length !== 1 || busboyUtils.parseDisposition(dispositions[0]!, utf8Decoder)?.type !== 'form-data') on.onMalformed();
           original(header);
