@@ -567,6 +567,36 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     steps: () => send(rawMultipart([field('a', 'v'), { headers: fileHeaders('file', 'a.txt', 'text/plain'), content: 'x' }], { eol: '\n' })),
     expect: { status: 400, code: 'MALFORMED_REQUEST' },
   },
+  // Issue 11: what real clients send is read, and only where one reading exists.
+  {
+    id: '10.4',
+    name: 'a raw quote and a raw CRLF inside a quoted filename (form-data before 4.0.5): the one reading is taken',
+    steps: () => send(rawMultipart([{ headers: ['Content-Disposition: form-data; name="file"; filename="say "hi"\r\nnow.txt"', 'Content-Type: text/plain'], content: 'raw quoted' }])),
+    expect: { status: 200, files: [{ field: 'file', content: Buffer.from('raw quoted') }] },
+    check: ({ expect, files }) => {
+      expect(files[0]!.name).toBe('say "hi"\r\nnow.txt');
+      expect(files[0]!.safeName).not.toMatch(/["\r\n]/);
+    },
+  },
+  {
+    id: '10.5',
+    name: 'a raw quote followed by what reads as another parameter (two readings): refused',
+    steps: () => send(rawMultipart([{ headers: ['Content-Disposition: form-data; name="file"; filename="safe.txt" name="evil.php"', 'Content-Type: text/plain'], content: 'x' }])),
+    expect: { status: 400, code: 'MALFORMED_REQUEST' },
+  },
+  {
+    id: '10.6',
+    name: 'a raw line break in a quoted filename followed by a header-like line: refused',
+    steps: () => send(rawMultipart([{ headers: ['Content-Disposition: form-data; name="file"; filename="a\r\nContent-Type: text/html"', 'Content-Type: text/plain'], content: 'x' }])),
+    expect: { status: 400, code: 'MALFORMED_REQUEST' },
+  },
+  {
+    id: '10.7',
+    name: 'a Content-Disposition folded the RFC 5322 way (after a ;) is unfolded',
+    steps: () => send(rawMultipart([{ headers: ['Content-Disposition: form-data; name="file";', ' filename="folded.txt"', 'Content-Type: text/plain'], content: 'folded' }])),
+    expect: { status: 200, files: [{ field: 'file', content: Buffer.from('folded') }] },
+    check: expectSafeName('folded.txt'),
+  },
 
   // 11. Field names
   {
