@@ -78,7 +78,8 @@ export class FormReader implements MultipartSink {
     this.held = undefined;
     this.charsetField = undefined;
     const decoder = transferDecoderFor(headers.transferEncoding);
-    if (decoder === undefined) return this.malformed(`an unsupported Content-Transfer-Encoding (${headers.transferEncoding!.trim()})`);
+    // The client's value, cut short: it goes to logs (the error's cause), never to the client.
+    if (decoder === undefined) return this.malformed(`an unsupported Content-Transfer-Encoding (${headers.transferEncoding!.trim().slice(0, 40)})`);
     this.decoder = decoder;
     if (part !== undefined && !part.isFile && part.name === '_charset_') {
       this.charsetField = [];
