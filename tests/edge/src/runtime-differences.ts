@@ -4,7 +4,8 @@
  * measurement that justifies it.
  */
 import { expect } from 'vitest';
-import { HTTP_CASES, type HttpCase } from '@sluice/core/testing';
+import { HTTP_CASES } from '@sluice/core/testing';
+import type { RemoteCase } from './remote-cases.js';
 
 /** The row whose client keeps sending 4 MiB after the server has answered 413. */
 export const LARGE_BODY_ROW = 'a large body over the limit: the client reads the 413 instead of a reset';
@@ -14,13 +15,19 @@ export const LARGE_BODY_ROW = 'a large body over the limit: the client reads the
  * response to a request whose body was not read to the end: a client still
  * sending gets EPIPE or ECONNRESET on a later write (measured here: Bun every
  * time with `Connection: close`; workerd every time, even when the Worker
- * keeps reading the body in `ctx.waitUntil`). On Node the adapter drains the
- * rest instead. The runner still asserts that the client read the whole 413
- * JSON; only the error on the client's own write is allowed.
+ * keeps reading the body in `ctx.waitUntil`). With unread bytes in its
+ * buffer, the closing side sends a reset, which can also discard the response
+ * before the client reads it (seen with workerd once in about ten runs here).
+ * On Node the adapter drains the rest instead.
+ *
+ * So on these servers the row accepts a write error after the response, or
+ * no response at all; when a response came, the runner still checks the
+ * whole 413 JSON, and either way it checks the server's side (the
+ * LIMIT_FILE_SIZE outcome, nothing stored, a normal upload afterwards).
  */
-export function casesForServersThatCloseEarly(): HttpCase[] {
+export function casesForServersThatCloseEarly(): RemoteCase[] {
   if (!HTTP_CASES.some((c) => c.name === LARGE_BODY_ROW)) throw new Error(`the case table has no row "${LARGE_BODY_ROW}": update runtime-differences.ts`);
   return HTTP_CASES.map((testCase) =>
-    testCase.name === LARGE_BODY_ROW ? { ...testCase, check: ({ response }) => expect([undefined, 'EPIPE', 'ECONNRESET']).toContain(response.clientError) } : testCase,
+    testCase.name === LARGE_BODY_ROW ? { ...testCase, responseMayBeLost: true, check: ({ response }) => expect([undefined, 'EPIPE', 'ECONNRESET']).toContain(response.clientError) } : testCase,
   );
 }
