@@ -39,7 +39,7 @@ export function createTusHandler<Request = unknown>(options: TusOptions<Request>
     handleNode: (req, res, extra) => track(serveNode(req, res, extra?.url ?? req.url ?? '/', extra?.request, run)),
     on: (name, listener) => hub.on(name, listener as UploadEventListener<typeof name>),
     off: (name, listener) => hub.off(name, listener as UploadEventListener<typeof name>),
-    sweepExpired: (now) => sweepExpiredUploads(resolved.store, now),
+    sweepExpired: (now) => sweepExpiredUploads(resolved.store, now, resolved.locker),
     async close() {
       ctx.closing.abort(new UploadError('SHUTTING_DOWN'));
       await Promise.allSettled([...inFlight]);

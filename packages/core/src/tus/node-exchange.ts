@@ -32,16 +32,12 @@ export function pathnameOf(url: string): string {
 export async function serveNode<Request>(req: IncomingMessage, res: ServerResponse, url: string, request: Request | undefined, run: (ex: TusExchange<Request>) => Promise<TusReply>): Promise<void> {
   const gone = clientGoneSignal(res);
   const length = headerOf(req, 'content-length');
-  let bodyTaken = false;
   const ex: TusExchange<Request> = {
     method: effectiveMethod(req.method ?? 'GET', headerOf(req, 'x-http-method-override')),
     pathname: pathnameOf(url),
     header: (name) => headerOf(req, name),
     hasBody: (length !== undefined && length.trim() !== '0') || headerOf(req, 'transfer-encoding') !== undefined,
-    body: () => {
-      bodyTaken = true;
-      return req;
-    },
+    body: () => req,
     signal: gone.signal,
     request,
   };
@@ -56,7 +52,6 @@ export async function serveNode<Request>(req: IncomingMessage, res: ServerRespon
     const body = answer.body ?? '';
     res.writeHead(answer.status, { ...answer.headers, ...(body ? { 'Content-Length': String(Buffer.byteLength(body)) } : answer.status === 204 ? {} : { 'Content-Length': '0' }) });
     res.end(ex.method === 'HEAD' ? undefined : body);
-    void bodyTaken;
   } finally {
     gone.dispose();
   }

@@ -64,4 +64,17 @@ describe('a PATCH that stops in the middle keeps what arrived', () => {
     if (res) expect(res.status).toBe(503);
     expect((await fetch(url, { method: 'HEAD', headers: TUS })).status).toBe(503);
   });
+
+  it('the expiry sweep leaves an upload whose PATCH still runs, and removes it once the PATCH ended', async () => {
+    const store = memoryResumable();
+    server = await startTusServer({ store, expiresAfterMs: 400 });
+    const url = await createUpload(server, 10_000);
+    const { response, release } = stallingPatch(url, testBytes(2_000));
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(await server.handler.sweepExpired()).toEqual({ removed: 0 });
+    release();
+    await response;
+    expect(await server.handler.sweepExpired()).toEqual({ removed: 1 });
+    expect((await fetch(url, { method: 'HEAD', headers: TUS })).status).toBe(404);
+  });
 });
