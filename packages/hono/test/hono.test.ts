@@ -10,6 +10,7 @@ const oneFile = buildMultipart([
   { name: 'title', value: 'T' },
 ]);
 const tooBig = buildMultipart([{ name: 'doc', filename: 'a.bin', content: Buffer.alloc(2048) }]);
+// biome-ignore lint/suspicious/noExplicitAny: the test posts to apps of several Env types
 const post = (app: Hono<any>, body = oneFile) => app.request('/upload', { method: 'POST', headers: { 'content-type': body.contentType }, body: new Uint8Array(body.body) });
 const small = { storage: memoryStorage(), limits: { fileSize: 1024 } };
 

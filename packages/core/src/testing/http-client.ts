@@ -18,6 +18,7 @@ export interface TestResponse {
   headers: Record<string, string>;
   body: Buffer;
   /** The body parsed as JSON, when it is JSON. */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the server sent (error.code, files ...)
   json: any;
   /** A client-side error code seen during the exchange (EPIPE, ECONNRESET ...), if any. */
   clientError: string | undefined;
@@ -36,11 +37,15 @@ export interface HttpTransport {
 
 function flatHeaders(headers: http.IncomingHttpHeaders | Headers): Record<string, string> {
   const out: Record<string, string> = {};
-  if (headers instanceof Headers) headers.forEach((value, name) => (out[name] = value));
+  if (headers instanceof Headers)
+    headers.forEach((value, name) => {
+      out[name] = value;
+    });
   else for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
   return out;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: see TestResponse.json
 function parseJson(body: Buffer, contentType: string | undefined): any {
   if (!contentType?.includes('json')) return undefined;
   try {

@@ -11,6 +11,7 @@ import { buildMultipart, type TestPart } from './multipart-body.js';
 /** What the runner hands an adapter's test to start an app. */
 export interface HttpSubjectSetup {
   /** Mount this handler with the adapter's `upload(...)` on `POST /upload`. */
+  // biome-ignore lint/suspicious/noExplicitAny: each framework's handler has its own request type
   handler: UploadHandler<any>;
   /** Put a body-reading middleware in front of the upload one. */
   preRead: boolean;

@@ -68,8 +68,10 @@ describe('a successful upload', () => {
     ]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getPrototypeOf(result!.fields)).toBeNull();
+    // biome-ignore lint/suspicious/noProto: a field named __proto__ is plain data here, which is what the test checks
     expect(result!.fields.__proto__).toBe('polluted');
     expect(result!.fields.toString).toBe('y');
+    // biome-ignore lint/suspicious/noProto: a field named __proto__ is plain data here, which is what the test checks
     expect(result!.files.__proto__![0]!.size).toBe(1);
     expect(Object.hasOwn(Object.prototype, 'polluted')).toBe(false);
   });

@@ -1,4 +1,3 @@
-
 import { createUploadHandler, type UploadHandler } from '../../src/session/create-upload-handler.js';
 import type { UploadOptions } from '../../src/session/upload-options.js';
 import type { UploadResult } from '../../src/result/types.js';
