@@ -1,3 +1,5 @@
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { Upload } from 'tus-js-client';
 import type { TestSpace } from '@sluice/s3-rig';
 import { recordCommands } from '@sluice/s3-rig';
@@ -42,6 +44,12 @@ describe('tus on S3 (radosgw)', () => {
 
   it('tus-js-client: aborted at 40 %, resumed through another handler and store instance, byte-exact; sweeping leaves only the file', async () => {
     const data = testBytes(24 * MiB, 21);
+    // os.tmpdir() follows TMPDIR: anything spooled to a temp file would show up here.
+    const scratch = path.resolve(import.meta.dirname, '../../../.tmp');
+    await mkdir(scratch, { recursive: true });
+    const tmpdir = await mkdtemp(path.join(scratch, 'ostmp-'));
+    const savedTmp = process.env.TMPDIR;
+    process.env.TMPDIR = tmpdir;
     const key = (ctx: { safeName: string }) => `${space.prefix}files/${ctx.safeName}`;
     // One lock for both "processes", as a shared (Redis) locker would be: the
     // resume may meet the first PATCH still persisting its bytes, and gets 423.
@@ -81,6 +89,10 @@ describe('tus on S3 (radosgw)', () => {
     expect(left.filter((name) => name.startsWith('upload:'))).toEqual([]);
     expect(await second.handler.sweepExpired(new Date(Date.now() + 48 * 3600_000))).toEqual({ removed: 1 });
     expect(await space.leftovers()).toEqual([loads[0]!.key]);
+    process.env.TMPDIR = savedTmp;
+    if (savedTmp === undefined) delete process.env.TMPDIR;
+    expect(await readdir(tmpdir)).toEqual([]);
+    await rm(tmpdir, { recursive: true, force: true });
   });
 
   it('judges the type on bytes held in the tail object across small PATCHes, then crosses a part', async () => {
