@@ -166,7 +166,8 @@ export class UploadSession<Request> implements PartParserEvents {
       { requestId, request: this.input.request as Request, now: new Date(this.startTime) },
       {
         onFailure: (error) => void this.fail(error),
-        onStored: (stored) => this.failure || this.emit('load', { requestId, kind: 'file', file: stored }),
+        // Per-file hot path (many small files): build the event only for a listener.
+        onStored: (stored) => this.failure || !this.wants('load') || this.emit('load', { requestId, kind: 'file', file: stored }),
         onWarning: (text) => this.emit('message', { requestId, kind: 'warning', text }),
       },
     );
