@@ -83,18 +83,25 @@ describe('@sluice/fastify', () => {
     expect(logged.some((entry) => entry.msg === 'File too large' && entry.level === 30)).toBe(true);
   });
 
-  it("hands the UploadError to the app's setErrorHandler, wherever it was set", async () => {
+  it.each([
+    ['set before the plugin, route in the same scope', 'before'],
+    ['set after the plugin, route in a child scope', 'child'],
+  ] as const)("hands the UploadError to the app's setErrorHandler (%s)", async (_label, where) => {
     const seen: unknown[] = [];
     const app = Fastify();
-    // Set in the root scope after the plugin, used by routes in a child scope.
-    await app.register(sluice, { storage: memoryStorage(), limits: { fileSize: 1024 } });
-    app.setErrorHandler((error, _request, reply) => {
+    const mine = (error: Error, _request: unknown, reply: { code(n: number): { send(b: unknown): unknown } }) => {
       seen.push(error);
       return reply.code((error as UploadError).statusCode).send({ mine: (error as UploadError).code });
-    });
-    await app.register(async (child) => {
-      child.post('/upload', { config: { upload: true } }, async () => ({}));
-    });
+    };
+    if (where === 'before') app.setErrorHandler(mine);
+    await app.register(sluice, { storage: memoryStorage(), limits: { fileSize: 1024 } });
+    if (where === 'before') app.post('/upload', { config: { upload: true } }, async () => ({}));
+    else {
+      app.setErrorHandler(mine);
+      await app.register(async (child) => {
+        child.post('/upload', { config: { upload: true } }, async () => ({}));
+      });
+    }
     const response = await post((await start(app)).transport, '/upload', tooBig);
     expect(response.status).toBe(413);
     expect(response.json).toEqual({ mine: 'LIMIT_FILE_SIZE' });
