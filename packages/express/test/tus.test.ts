@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTusHandler, memoryResumable, type StoredFile } from '@sluice/core';
+import { createTusHandler, memoryResumable, type StoredFile, type TusHandler } from '@sluice/core';
 import { tusRouter } from '../src/index.js';
 import { roundTrip } from './tus-client.js';
 
@@ -42,6 +42,22 @@ describe('@sluice/express tusRouter', () => {
     expect(file.name).toBe('holiday movie.bin');
     // The hooks see the Express request of the final PATCH.
     expect(seen).toEqual([expect.stringMatching(/^\/tus\/[^/]+$/)]);
+  });
+
+  it("hands a failure of the handler itself to Express's error handling", async () => {
+    // The handler answers protocol errors on its own; a rejection is a fault no real request produces on demand.
+    const broken = { handleNode: () => Promise.reject(new Error('store exploded')) } as unknown as TusHandler<express.Request>;
+    const app = express();
+    const seen: string[] = [];
+    app.use('/tus', tusRouter(broken));
+    app.use(((error, _req, res, _next) => {
+      seen.push((error as Error).message);
+      res.status(503).json({ handled: true });
+    }) as express.ErrorRequestHandler);
+    const response = await fetch(`${await listen(app)}/tus`, { method: 'POST', headers: { 'Tus-Resumable': '1.0.0', 'Upload-Length': '1' } });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ handled: true });
+    expect(seen).toEqual(['store exploded']);
   });
 
   it('answers only under its mount: the other routes keep working, OPTIONS announces tus', async () => {

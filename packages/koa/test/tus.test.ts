@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import Koa, { type Context } from 'koa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTusHandler, memoryResumable, type StoredFile } from '@sluice/core';
+import { createTusHandler, memoryResumable, type StoredFile, type TusHandler } from '@sluice/core';
 import { tusMiddleware } from '../src/index.js';
 import { roundTrip } from './tus-client.js';
 
@@ -47,6 +47,20 @@ describe('@sluice/koa tusMiddleware', () => {
     const file = await roundTrip(`${base}/tus`, store, completed);
     expect(file.name).toBe('holiday movie.bin');
     expect(states).toEqual(['ada']);
+  });
+
+  it('gives the response back to Koa when the handler itself fails before answering', async () => {
+    // A rejection is a fault no real request produces on demand (the handler answers protocol errors itself).
+    const broken = { handleNode: () => Promise.reject(Object.assign(new Error('store exploded'), { status: 503, expose: true })) } as unknown as TusHandler<Context>;
+    const app = new Koa();
+    const errors: string[] = [];
+    app.on('error', (error: Error) => errors.push(error.message));
+    app.use(tusMiddleware(broken, { path: '/tus' }));
+    const response = await fetch(`${await listen(app)}/tus`, { method: 'POST', headers: { 'Tus-Resumable': '1.0.0', 'Upload-Length': '1' } });
+    // Koa's own error handling answers (ctx.respond is true again).
+    expect(response.status).toBe(503);
+    expect(await response.text()).toBe('store exploded');
+    expect(errors).toEqual(['store exploded']);
   });
 
   it('passes other paths to next(), and Koa does not answer over the raw response (ctx.respond = false)', async () => {
