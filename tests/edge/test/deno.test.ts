@@ -33,8 +33,9 @@ describe('deno: loopback network only', () => {
  * - `--allow-read` of the repository: the core loads its parser engine with a
  *   dynamic `import('./sluice-parser.js')`, which sloppy-imports resolution
  *   maps to the `.ts` source at run time, and Deno checks read access for it
- *   ("Requires read access to .../content-disposition.ts" without it). This
- *   suite runs the sources; a published build was not tried here.
+ *   ("Requires read access to .../content-disposition.ts" without it). Tried by
+ *   hand with the packed @sluice/core and @sluice/hono installed by npm: there
+ *   `--allow-net` and `--allow-env` suffice.
  */
 describe('deno: the case table', () => {
   let server: RuntimeServer;
