@@ -163,14 +163,15 @@ async function measure(contender: Contender, fileBytes: number, leftovers: () =>
  * @tus/s3-store, and the same file as one multipart POST to Sluice, all on
  * one bucket, in rotating order each round. Every upload's stored size is
  * checked with HeadObject; each server's TMPDIR is watched for files.
- * `--quick`: 16 MiB, one round (a check that it works and counts right).
+ * `--quick`: 16 MiB, one round (a check that it works and counts right);
+ * `size` overrides both (for a shorter look by hand).
  */
-export async function runTus(config: HttpConfig): Promise<TusResults> {
+export async function runTus(config: HttpConfig, size: { fileBytes?: number; rounds?: number } = {}): Promise<TusResults> {
   const results: TusResults = {
     measured: false,
-    fileBytes: (config.quick ? 16 : 256) * MiB,
+    fileBytes: size.fileBytes ?? (config.quick ? 16 : 256) * MiB,
     patchBytes: 8 * MiB,
-    rounds: config.quick ? 1 : 3,
+    rounds: size.rounds ?? (config.quick ? 1 : 3),
     rows: {},
     memoryBudget: 256 * MiB,
   };
