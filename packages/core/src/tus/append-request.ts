@@ -76,6 +76,7 @@ export async function appendRequest(call: TusCall<unknown>, info: ResumableInfo,
       offset: startOffset,
       signal: lease.signal,
       lease,
+      state: info,
       verify: checksum ? () => checksum.verify() : undefined,
     });
     ctx.digests.settle(info.id, startOffset + chain.received, offset);

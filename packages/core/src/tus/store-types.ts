@@ -49,10 +49,12 @@ export interface ResumableInfo {
   completed?: ResumableCompletion;
   /** The fencing token of the last writer (see the lock module's `assertFence`). */
   fence?: number;
+  /** Facts only the store understands (S3: parts, tail). Opaque to everyone else; pass it back unchanged. */
+  storeState?: unknown;
 }
 
 /** What {@link ResumableStore.create} is given. */
-export type NewResumableUpload = Omit<ResumableInfo, 'offset' | 'completed' | 'fence'>;
+export type NewResumableUpload = Omit<ResumableInfo, 'offset' | 'completed' | 'fence' | 'storeState'>;
 
 /** Options of {@link ResumableStore.append}. */
 export interface AppendOptions {
@@ -73,6 +75,12 @@ export interface AppendOptions {
    * a writer whose token is older than the recorded one (`assertFence`).
    */
   lease?: UploadLease;
+  /**
+   * The state the caller read under its lease just before (from `getInfo`).
+   * A store may use it instead of reading the state again; it must still
+   * read it when `state.offset` is not `offset`.
+   */
+  state?: ResumableInfo;
 }
 
 /** One upload as the expiry sweep sees it. */

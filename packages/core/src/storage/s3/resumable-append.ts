@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { UploadError } from '../../errors/upload-error.js';
 import type { AppendOptions } from '../../tus/store-types.js';
 import { checkWriter, nextFence } from '../../tus/store-checks.js';
-import { deleteQuietly, MAX_PARTS, readInfo, writeInfo, type RecordedPart, type S3ResumableContext, type S3ResumableInfo } from './resumable-objects.js';
+import { deleteQuietly, fromPublicInfo, MAX_PARTS, readInfo, writeInfo, type RecordedPart, type S3ResumableContext, type S3ResumableInfo } from './resumable-objects.js';
 
 /** Part uploads of one PATCH in flight at once, while the next part fills (memory: this + 1 part buffers). */
 const PARTS_IN_FLIGHT = 2;
@@ -44,8 +44,10 @@ interface InFlight {
  * checksum) nothing is recorded until the body verified; parts sent meanwhile
  * are replaced when the bytes are sent again.
  */
-export async function appendToS3(ctx: S3ResumableContext, id: string, body: Readable, { offset, lease, verify, signal }: AppendOptions): Promise<number> {
-  const info = await mustReadInfo(ctx, id);
+export async function appendToS3(ctx: S3ResumableContext, id: string, body: Readable, { offset, lease, verify, signal, state: callerState }: AppendOptions): Promise<number> {
+  // The caller's copy read under its lease saves a read; anything else is read afresh.
+  const given = callerState?.id === id && callerState.offset === offset && lease ? fromPublicInfo(callerState) : undefined;
+  const info = given ?? (await mustReadInfo(ctx, id));
   checkWriter(info, lease, offset);
   const state = info.s3;
   const free: Buffer[] = [];

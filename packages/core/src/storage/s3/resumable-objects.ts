@@ -94,6 +94,7 @@ export async function readInfo(ctx: S3ResumableContext, id: string): Promise<S3R
 
 /** Writes the info object (one PutObject: readers see the old or the new state, never a mix). */
 export async function writeInfo(ctx: S3ResumableContext, info: S3ResumableInfo): Promise<S3ResumableInfo> {
+  delete (info as ResumableInfo).storeState;
   info.offset = info.s3.parts.reduce((sum, part) => sum + part.size, 0) + (info.s3.tail?.size ?? 0);
   await ctx.client.send(new PutObjectCommand({ Bucket: ctx.bucket, Key: ctx.infoKey(info.id), Body: JSON.stringify(info), ContentType: 'application/json' }));
   return info;
@@ -110,6 +111,14 @@ export async function deleteQuietly(ctx: S3ResumableContext, key: string): Promi
 
 /** The public view of the state (the S3 facts stay inside the store). */
 export function publicInfo(info: S3ResumableInfo): ResumableInfo {
-  const { s3: _s3, ...rest } = info;
-  return structuredClone(rest);
+  const { s3, ...rest } = info;
+  return structuredClone({ ...rest, storeState: s3 });
+}
+
+/** The full state back from a public copy that still carries its store state, or undefined. */
+export function fromPublicInfo(info: ResumableInfo | undefined): S3ResumableInfo | undefined {
+  const s3 = info?.storeState as S3ResumableInfo['s3'] | undefined;
+  if (!info || !s3 || !Array.isArray(s3.parts) || typeof s3.partSize !== 'number') return undefined;
+  const { storeState: _state, ...rest } = structuredClone(info);
+  return { ...rest, s3: structuredClone(s3) };
 }
