@@ -208,6 +208,8 @@ export async function runTus(config: HttpConfig, size: { fileBytes?: number; rou
         try {
           const m = await measure(contenders.get(kind)!, results.fileBytes, () => emptyBucket(client, bucket));
           if (round >= 0) results.rows[kind]!.push(m);
+          // Sluice keeps resumable bytes in the bucket only: a file in its TMPDIR is a failure, not a slower row.
+          if (kind === 'sluice-tus-s3' && m.tmpFiles > 0) config.failures.push(`tus ${kind}: ${m.tmpFiles} file(s) created in its TMPDIR during the upload`);
         } catch (error) {
           config.failures.push(`tus ${kind}${round < 0 ? ' (warm-up)' : ''}: ${(error as Error).message}`);
         } finally {
