@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '@sluice/core';
+import { type ClusterConfig, readClusterConfig } from './cluster.js';
 import { parseSize } from './sizes.js';
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -23,6 +24,8 @@ export interface DemoConfig {
   /** Accepted media types; `undefined`: anything except active content (HTML, SVG, XML, JS). */
   allowedTypes: string[] | undefined;
   checksums: ChecksumAlgorithm[];
+  /** Running as one of several instances (`REDIS_URL`, `LOCK_TTL_MS`) and admission limits (`MEMORY_BUDGET`, `MAX_UPLOADS`); unset for a lone instance. */
+  cluster?: ClusterConfig;
 }
 
 /** The environment variables as one object (`process.env` fits). */
@@ -140,5 +143,6 @@ export function loadConfig(env: Env): DemoConfig {
     requestTimeoutMs: count(env, 'REQUEST_TIMEOUT_MS', 120_000, { min: 1 }),
     allowedTypes: allowedTypes(env),
     checksums: checksums(env),
+    cluster: readClusterConfig(env),
   };
 }

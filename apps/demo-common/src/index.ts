@@ -12,3 +12,4 @@ export { downloadPath, keyFromPath, listFiles, nameFromKey, openDownload, upload
 export { closeServer, hardenServer, listen, prepareDemo, type DemoSetup, type RunningDemo } from './setup.js';
 export { runDemo } from './run-demo.js';
 export { createDemoTus, createResumableStore, tusClientScript, TUS_CLIENT_PATH, TUS_PATH, type ImportS3Resumable } from './tus.js';
+export { createDemoLoad, createDemoLocker, metricsResponse, readClusterConfig, SINGLE_INSTANCE, type ClusterConfig } from './cluster.js';

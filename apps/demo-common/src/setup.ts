@@ -1,9 +1,10 @@
 import type { Server } from 'node:http';
-import { createUploadHandler, type StorageDriver, type TusHandler, type UploadHandler } from '@sluice/core';
+import { createUploadHandler, type LoadGovernor, type StorageDriver, type TusHandler, type UploadHandler } from '@sluice/core';
 import { installContinueGate } from '@sluice/core/node';
 import type { DemoConfig } from './config.js';
 import { renderPage } from './page.js';
 import { createStorage, type ImportS3 } from './storage.js';
+import { createDemoLoad, createDemoLocker } from './cluster.js';
 import { createDemoTus, createResumableStore, tusClientScript, type ImportS3Resumable } from './tus.js';
 import { demoUploadOptions } from './upload-options.js';
 
@@ -19,6 +20,8 @@ export interface DemoSetup {
   tus: TusHandler<unknown>;
   /** tus-js-client's browser build for `GET /vendor/tus.min.js` (TUS_CLIENT_PATH). */
   tusClient: { body: Buffer; headers: Record<string, string> };
+  /** Admission and gauges of this instance, served at `GET /metrics`. */
+  load: LoadGovernor;
 }
 
 /** A running demo server. */
@@ -31,8 +34,10 @@ export interface RunningDemo {
 export async function prepareDemo(config: DemoConfig, framework: string, options: { storage?: StorageDriver; importS3?: ImportS3; importS3Resumable?: ImportS3Resumable } = {}): Promise<DemoSetup> {
   const storage = options.storage ?? (await createStorage(config, options.importS3));
   const handler = createUploadHandler(demoUploadOptions(config, storage));
-  const tus = createDemoTus(config, await createResumableStore(config, storage, options.importS3Resumable));
-  return { config, storage, handler, page: renderPage({ framework, config }), tus, tusClient: tusClientScript() };
+  const load = createDemoLoad(config.cluster, storage);
+  const tus = createDemoTus(config, await createResumableStore(config, storage, options.importS3Resumable), { locker: await createDemoLocker(config.cluster), load });
+  load.observe(tus);
+  return { config, storage, handler, page: renderPage({ framework, config }), tus, tusClient: tusClientScript(), load };
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   type StorageDriver,
   type TusHandler,
   type UploadLocker,
+  type LoadGovernor,
 } from '@sluice/core';
 import { ConfigError, type DemoConfig } from './config.js';
 import { refuseActiveTypes } from './upload-options.js';
@@ -67,7 +68,7 @@ export async function createResumableStore(config: DemoConfig, storage: StorageD
  * it), `ALLOWED_TYPES` judged on the first bytes (without it, active content
  * is refused as for multipart), the dated keys and `CHECKSUM`.
  */
-export function createDemoTus(config: DemoConfig, store: ResumableStore, cluster: { locker?: UploadLocker } = {}): TusHandler<unknown> {
+export function createDemoTus(config: DemoConfig, store: ResumableStore, cluster: { locker?: UploadLocker; load?: LoadGovernor } = {}): TusHandler<unknown> {
   const key = datedKey() as KeyFunction<unknown>;
   return createTusHandler<unknown>({
     store,
@@ -78,6 +79,7 @@ export function createDemoTus(config: DemoConfig, store: ResumableStore, cluster
     checksums: config.checksums,
     // With REDIS_URL, one lease per upload across every instance on that Redis.
     ...(cluster.locker ? { locker: cluster.locker } : {}),
+    ...(cluster.load ? { load: cluster.load } : {}),
   });
 }
 

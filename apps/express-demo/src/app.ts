@@ -2,10 +2,10 @@ import { createServer } from 'node:http';
 import { pipeline } from 'node:stream';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { tusRouter, upload, uploadErrorHandler } from '@sluice/express';
-import { PAGE_HEADERS, TUS_CLIENT_PATH, TUS_PATH, hardenServer, listFiles, listen, openDownload, uploadResponse, type DemoSetup, type RunningDemo } from '@sluice/demo-common';
+import { PAGE_HEADERS, TUS_CLIENT_PATH, TUS_PATH, hardenServer, listFiles, listen, metricsResponse, openDownload, uploadResponse, type DemoSetup, type RunningDemo } from '@sluice/demo-common';
 
 /** The demo on Express: the page, `POST /upload`, the tus endpoint at `/tus`, `GET /files`, `GET /files/<key>`. */
-export function createApp({ storage, handler, page, tus, tusClient }: DemoSetup): Express {
+export function createApp({ storage, handler, page, tus, tusClient, load }: DemoSetup): Express {
   const app = express();
   app.disable('x-powered-by');
 
@@ -20,6 +20,11 @@ export function createApp({ storage, handler, page, tus, tusClient }: DemoSetup)
   app.use(TUS_PATH, tusRouter(tus));
   app.get(TUS_CLIENT_PATH, (_req, res) => {
     res.set(tusClient.headers).send(tusClient.body);
+  });
+
+  app.get('/metrics', (_req, res) => {
+    const metrics = metricsResponse(load);
+    res.set(metrics.headers).send(metrics.body);
   });
 
   app.get('/files', async (_req, res) => {

@@ -2,14 +2,14 @@ import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
 import { tusHono, upload, type UploadEnv } from '@sluice/hono';
-import { PAGE_HEADERS, TUS_CLIENT_PATH, TUS_PATH, hardenServer, listFiles, listen, openDownload, uploadResponse, type DemoSetup, type RunningDemo } from '@sluice/demo-common';
+import { PAGE_HEADERS, TUS_CLIENT_PATH, TUS_PATH, hardenServer, listFiles, listen, metricsResponse, openDownload, uploadResponse, type DemoSetup, type RunningDemo } from '@sluice/demo-common';
 import { Readable } from 'node:stream';
 
 /**
  * The demo on Hono: the page, `POST /upload`, the tus endpoint at `/tus`, `GET /files`, `GET /files/<key>`.
  * Upload errors are the adapter's `HTTPException`s, answered by Hono itself.
  */
-export function createApp({ storage, handler, page, tus, tusClient }: DemoSetup): Hono<UploadEnv> {
+export function createApp({ storage, handler, page, tus, tusClient, load }: DemoSetup): Hono<UploadEnv> {
   const app = new Hono<UploadEnv>();
 
   app.get('/', (c) => c.body(page, 200, { ...PAGE_HEADERS }));
@@ -18,6 +18,11 @@ export function createApp({ storage, handler, page, tus, tusClient }: DemoSetup)
 
   app.all(`${TUS_PATH}/*`, tusHono(tus));
   app.get(TUS_CLIENT_PATH, (c) => c.body(new Uint8Array(tusClient.body), 200, tusClient.headers));
+
+  app.get('/metrics', (c) => {
+    const metrics = metricsResponse(load);
+    return c.body(metrics.body, 200, metrics.headers);
+  });
 
   app.get('/files', async (c) => c.json(await listFiles(storage)));
 

@@ -2,14 +2,14 @@ import { createServer } from 'node:http';
 import Koa from 'koa';
 import Router from '@koa/router';
 import { tusMiddleware, upload } from '@sluice/koa';
-import { PAGE_HEADERS, TUS_CLIENT_PATH, TUS_PATH, hardenServer, listFiles, listen, openDownload, uploadResponse, type DemoSetup, type RunningDemo } from '@sluice/demo-common';
+import { PAGE_HEADERS, TUS_CLIENT_PATH, TUS_PATH, hardenServer, listFiles, listen, metricsResponse, openDownload, uploadResponse, type DemoSetup, type RunningDemo } from '@sluice/demo-common';
 import type { UploadResult } from '@sluice/core';
 
 /**
  * The demo on Koa: the page, `POST /upload`, the tus endpoint at `/tus`, `GET /files`, `GET /files/<key>`.
  * Upload errors reach Koa unhandled on purpose: the adapter answers them as JSON.
  */
-export function createApp({ storage, handler, page, tus, tusClient }: DemoSetup): Koa {
+export function createApp({ storage, handler, page, tus, tusClient, load }: DemoSetup): Koa {
   const app = new Koa();
   app.silent = true;
   const router = new Router();
@@ -26,6 +26,12 @@ export function createApp({ storage, handler, page, tus, tusClient }: DemoSetup)
   router.get(TUS_CLIENT_PATH, (ctx) => {
     ctx.set(tusClient.headers);
     ctx.body = tusClient.body;
+  });
+
+  router.get('/metrics', (ctx) => {
+    const metrics = metricsResponse(load);
+    ctx.set(metrics.headers);
+    ctx.body = metrics.body;
   });
 
   router.get('/files', async (ctx) => {

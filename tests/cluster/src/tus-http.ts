@@ -48,9 +48,11 @@ export function patch(base: string, upload: string, offset: number, bytes: Buffe
 /**
  * `PATCH` whose body trickles: `bytes` in `pieces` writes, `everyMs` apart,
  * so that it is still running while a test does something else.
- * `onPiece(i)` runs after each write (it may kill the server).
+ * `onPiece(i)` runs after each write (it may kill the server); when it
+ * returns `'stall'` no further piece is sent and the request stays open,
+ * so that the server's answer arrives while the client is not writing.
  */
-export function slowPatch(base: string, upload: string, offset: number, bytes: Buffer, pieces: number, everyMs: number, onPiece?: (index: number) => void): Promise<TusReply> {
+export function slowPatch(base: string, upload: string, offset: number, bytes: Buffer, pieces: number, everyMs: number, onPiece?: (index: number) => unknown): Promise<TusReply> {
   return send(`${base}${upload}`, 'PATCH', { ...TUS, 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': String(offset), 'Content-Length': String(bytes.length) }, (req) => {
     const size = Math.ceil(bytes.length / pieces);
     let index = 0;
@@ -64,7 +66,7 @@ export function slowPatch(base: string, upload: string, offset: number, bytes: B
         return;
       }
       req.write(piece);
-      onPiece?.(index - 1);
+      if (onPiece?.(index - 1) === 'stall') return;
       setTimeout(next, everyMs);
     };
     next();
