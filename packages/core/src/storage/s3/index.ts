@@ -14,3 +14,4 @@ export { applyLifecycleRule, lifecycleRule, SLUICE_LIFECYCLE_RULE_ID, type Lifec
 export { s3Resumable, type S3Resumable } from './resumable-store.js';
 export { MAX_PARTS, type S3ResumableOptions } from './resumable-objects.js';
 export { resumableStateRule, SLUICE_RESUMABLE_RULE_ID } from './resumable-lifecycle.js';
+export { sweepExpiredS3Uploads, type ResumableSweepOptions } from './resumable-sweep.js';

@@ -5,6 +5,7 @@ import type { TestSpace } from '@sluice/s3-rig';
 import { recordCommands } from '@sluice/s3-rig';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memoryLocker } from '../../../src/lock/memory-locker.js';
+import { sweepExpiredS3Uploads } from '../../../src/storage/s3/resumable-sweep.js';
 import { createTusHandler } from '../../../src/tus/create-tus-handler.js';
 import { headOffset, patch, startTusServer, testBytes, TUS, type TusServer } from '../support.js';
 import { MiB, createSpace, readObject, spaceStore } from './support.js';
@@ -106,6 +107,19 @@ describe('tus on S3 (radosgw)', () => {
     const info = await store.getInfo(url.split('/').pop()!);
     expect(info?.file.type).toBe('image/png');
     expect((await readObject(space.client, space.bucket, `${space.prefix}pic.png`))?.equals(png)).toBe(true);
+  });
+
+  it('sweepExpiredS3Uploads (no handler, as a CLI would) removes an expired upload: multipart upload, tail and info', async () => {
+    const server = await serve({ store: spaceStore(space), key: () => `${space.prefix}old.bin`, expiresAfterMs: 60_000 });
+    const create = await fetch(server.endpoint, { method: 'POST', headers: { ...TUS, 'Upload-Length': String(20 * MiB) } });
+    const url = server.origin + create.headers.get('location');
+    expect((await patch(url, 0, testBytes(7 * MiB))).status).toBe(204);
+    const before = await space.leftovers();
+    expect(before.some((name) => name.startsWith('upload:'))).toBe(true);
+    expect(before.some((name) => name.includes('.partial.'))).toBe(true);
+    expect(await sweepExpiredS3Uploads({ client: space.client, bucket: space.bucket, statePrefix: `${space.prefix}.tus/` })).toEqual({ removed: 0 });
+    expect(await sweepExpiredS3Uploads({ client: space.client, bucket: space.bucket, statePrefix: `${space.prefix}.tus/`, now: new Date(Date.now() + 120_000) })).toEqual({ removed: 1 });
+    expect(await space.leftovers()).toEqual([]);
   });
 
   it('termination aborts the multipart upload and deletes info and partial objects', async () => {
