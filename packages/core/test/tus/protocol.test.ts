@@ -166,6 +166,23 @@ describe.each([
     expect((await rig.send('PATCH', other, { ...PATCH_HEADERS, 'Upload-Offset': '0', 'Upload-Checksum': `crc32c ${crc}` }, Buffer.from('123456780'))).status).toBe(460);
   });
 
+  it('whole-file digests stay right when a chunk was discarded (460) and sent again', async () => {
+    await open({ checksums: ['sha256', 'md5'] });
+    const files: Array<{ checksums: Record<string, string> }> = [];
+    rig.handler.on('load', (event) => {
+      if (event.kind === 'file') files.push(event.file);
+    });
+    const data = testBytes(9000, 9);
+    const url = await create(data.length);
+    expect((await rig.send('PATCH', url, { ...PATCH_HEADERS, 'Upload-Offset': '0' }, data.subarray(0, 5000))).status).toBe(204);
+    const wrong = createHash('sha1').update('something else').digest('base64');
+    expect((await rig.send('PATCH', url, { ...PATCH_HEADERS, 'Upload-Offset': '5000', 'Upload-Checksum': `sha1 ${wrong}` }, data.subarray(5000))).status).toBe(460);
+    const right = createHash('sha1').update(data.subarray(5000)).digest('base64');
+    expect((await rig.send('PATCH', url, { ...PATCH_HEADERS, 'Upload-Offset': '5000', 'Upload-Checksum': `sha1 ${right}` }, data.subarray(5000))).status).toBe(204);
+    expect(files).toHaveLength(1);
+    expect(files[0]!.checksums).toEqual({ sha256: createHash('sha256').update(data).digest('hex'), md5: createHash('md5').update(data).digest('hex') });
+  });
+
   it('terminates an upload (204, then 404) and leaves nothing', async () => {
     await open();
     const url = await create(100);
