@@ -54,11 +54,10 @@ export class BodyReader {
     private readonly hooks: BodyReaderHooks,
   ) {}
 
-  /** Starts the clocks; the body is not read until {@link start}. */
+  /** Starts the request clock; the idle clock starts with reading ({@link start}): while a parser loads, Sluice is the slow party. */
   startClocks(): void {
     const { requestTimeoutMs } = this.options;
     if (requestTimeoutMs > 0) this.requestTimer = setTimeout(() => this.onTimeout('request', requestTimeoutMs), requestTimeoutMs);
-    this.armIdleTimer();
   }
 
   /** Holds the body while the parser loads, so no chunk flows past unread. */
@@ -80,7 +79,9 @@ export class BodyReader {
     const { signal } = this.options;
     if (signal?.aborted) this.onSignalAbort();
     else signal?.addEventListener('abort', this.onSignalAbort, { once: true });
-    if (!this.stopped && body.isPaused()) body.resume();
+    if (this.stopped) return;
+    this.armIdleTimer();
+    if (body.isPaused()) body.resume();
   }
 
   /** Stops reading for good: clocks cleared, listeners removed, the body left paused (or destroyed if ours). */
