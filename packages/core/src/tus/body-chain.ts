@@ -66,6 +66,9 @@ export function bodyChain(options: BodyChainOptions): BodyChain {
         }
         if (over) throw options.overflow();
       }
+    } catch (error) {
+      // A body cut by the client, a shutdown or a lost lease reports why, not the socket's "aborted".
+      throw stop.aborted && stop.reason instanceof Error && !(error instanceof UploadError) ? stop.reason : error;
     } finally {
       clearTimeout(timer);
       stop.removeEventListener('abort', onStop);
