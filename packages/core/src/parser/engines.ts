@@ -28,8 +28,8 @@ export const DEFAULT_PARSER_ENGINE: ParserEngine = 'sluice';
 /** The body kinds a part parser reads. */
 export type FormKind = 'multipart' | 'urlencoded';
 
-/** Creates one parser of a loaded engine. */
-export type PartParserFactory = (contentType: string, limits: UploadLimits, events: PartParserEvents, form?: FormReaderOptions) => PartParser;
+/** Creates one parser of a loaded engine; `boundary` when the caller already parsed the Content-Type. */
+export type PartParserFactory = (contentType: string, limits: UploadLimits, events: PartParserEvents, form?: FormReaderOptions, boundary?: string) => PartParser;
 
 type EngineModule = 'sluice' | 'busboy';
 
@@ -41,7 +41,13 @@ const ready: Partial<Record<EngineModule, PartParserFactory>> = {};
 const loading: Partial<Record<EngineModule, Promise<PartParserFactory>>> = {};
 
 function importEngine(module: EngineModule): Promise<PartParserFactory> {
-  if (module === 'sluice') return import('./sluice-parser.js').then((m) => m.createSluiceParser);
+  if (module === 'sluice') {
+    return import('./sluice-parser.js').then(
+      (m): PartParserFactory =>
+        (contentType, limits, events, form, boundary) =>
+          boundary === undefined ? m.createSluiceParser(contentType, limits, events, form) : m.createSluiceParserForBoundary(boundary, limits, events, form),
+    );
+  }
   return import('./busboy-parser.js').then((m) => m.createBusboyParser);
 }
 

@@ -256,6 +256,10 @@ describe('sluice engine: exactly the limit is accepted, one more is refused', ()
     const typeUrl = 'application/x-www-form-urlencoded';
     const urlencoded = await loadPartParser('sluice', 'urlencoded');
     expect(urlencoded).toBe(createBusboyParser);
+    // Multipart under the sluice engine: the boundary the request head already parsed is used as is.
+    const multipart = await loadPartParser('sluice', 'multipart');
+    const ok = await parse((type, limits, events) => multipart(type, limits, events, {}, BOUNDARY), TYPE, [buildMultipart([{ name: 'a', value: 'v' }], BOUNDARY).body]);
+    expect(ok).toMatchObject({ end: 'finish' });
     const body = Buffer.from('name=J%C3%BCrgen+M&empty=&flag&x=1%262');
     for (const [, split] of CHUNKINGS) {
       const [a, b] = await againstBusboy(urlencoded, typeUrl, split(body));

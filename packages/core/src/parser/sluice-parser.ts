@@ -36,6 +36,11 @@ export function createSluiceParser(contentType: string, limits: UploadLimits, ev
   return new SluiceMultipartParser(boundary, limits, events, form);
 }
 
+/** {@link createSluiceParser} for a boundary already read from the request's Content-Type (the engine parses that header once). */
+export function createSluiceParserForBoundary(boundary: string, limits: UploadLimits, events: PartParserEvents, form: FormReaderOptions = {}): PartParser {
+  return new SluiceMultipartParser(boundary, limits, events, form);
+}
+
 /** The part being read: a file streaming out, a field being buffered, or nothing (before the first part). */
 type CurrentPart = { kind: 'file'; stream: FilePartStream } | { kind: 'field'; name: string; charset: string; value: FieldCollector } | undefined;
 

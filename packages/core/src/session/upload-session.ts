@@ -146,7 +146,8 @@ export class UploadSession<Request> implements PartParserEvents {
       return createRawBodyParser(rawUploadFile(raw, head.declaredType, this.input.filename, this.headers[raw.filenameHeader]), this);
     }
     const { contentType } = head;
-    const create = (factory: PartParserFactory): PartParser => factory(contentType, this.options.limits, this, { defaultCharset: this.options.defaultCharset });
+    const boundary = head.kind === 'multipart' ? head.boundary : undefined;
+    const create = (factory: PartParserFactory): PartParser => factory(contentType, this.options.limits, this, { defaultCharset: this.options.defaultCharset }, boundary);
     const factory = loadPartParser(this.options.parser, head.kind);
     return typeof factory === 'function' ? create(factory) : factory.then(create);
   }
