@@ -23,3 +23,14 @@ describe.each(publishablePackages().map((pkg) => pkg.name))('%s tarball', (name)
     expect(result.code, result.stdout + result.stderr).toBe(0);
   });
 });
+
+describe('publishing from a package folder', () => {
+  // npm would publish the workspace manifest as is: exports into src/*.ts and a
+  // workspace: dependency. The prepublishOnly guard stops it before anything is
+  // packed (a dry run, so nothing could be published even if the guard failed).
+  it('npm publish is refused with the reason, pnpm is named', async () => {
+    const result = await run('npm', ['publish', '--dry-run', '--ignore-scripts=false'], { cwd: path.join(REPO, 'packages/express') });
+    expect(result.stderr).toContain('Publish with pnpm');
+    expect(result.code).not.toBe(0);
+  });
+});
