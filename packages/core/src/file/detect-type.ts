@@ -13,7 +13,10 @@ type MimeTypesModule = { lookup(filenameOrExtension: string): string | false };
 // file, never at import, so an app that stores nothing pays nothing for them.
 let fileTypeModule: Promise<FileTypeModule> | undefined;
 let mimeTypesModule: Promise<MimeTypesModule> | undefined;
-const loadFileType = (): Promise<FileTypeModule> => (fileTypeModule ??= import('file-type'));
+// Once loaded, used without an await (a tick per file on the hot path).
+let fileTypeLoaded: FileTypeModule | undefined;
+let mimeTypesLoaded: MimeTypesModule | undefined;
+const loadFileType = (): Promise<FileTypeModule> => (fileTypeModule ??= import('file-type').then((module) => (fileTypeLoaded = module)));
 
 /**
  * Starts loading type detection in the background, so that the first file of
@@ -27,7 +30,7 @@ export function preloadTypeDetection(): void {
 
 /** mime-types, loaded on first use (it pulls in the whole mime-db). */
 export function loadMimeTypes(): Promise<MimeTypesModule> {
-  mimeTypesModule ??= import('mime-types').then((module) => ((module as { default?: MimeTypesModule }).default ?? module) as MimeTypesModule);
+  mimeTypesModule ??= import('mime-types').then((module) => (mimeTypesLoaded = ((module as { default?: MimeTypesModule }).default ?? module) as MimeTypesModule));
   return mimeTypesModule;
 }
 
@@ -54,14 +57,14 @@ export interface TypeVerdict {
  */
 export async function detectType(head: Uint8Array, declaredType: string, filename: string): Promise<TypeVerdict> {
   const declared = declaredType.toLowerCase();
-  const { fileTypeFromBuffer, supportedMimeTypes } = await loadFileType();
+  const { fileTypeFromBuffer, supportedMimeTypes } = fileTypeLoaded ?? (await loadFileType());
   const fromBytes = head.length > 0 ? await fileTypeFromBuffer(head) : undefined;
   // file-type stops at "XML"; the markup sniff can tell SVG (script-capable) apart.
   const detectedType = fromBytes && fromBytes.mime !== 'application/xml' ? fromBytes.mime : (sniffMarkup(head) ?? fromBytes?.mime);
   if (detectedType) {
     return { declaredType, detectedType, type: detectedType, mismatch: declared !== OCTET_STREAM && declared !== detectedType };
   }
-  const byExtension = (await loadMimeTypes()).lookup(filename) || undefined;
+  const byExtension = (mimeTypesLoaded ?? (await loadMimeTypes())).lookup(filename) || undefined;
   const claimed = declared !== OCTET_STREAM && declared !== '' ? declared : byExtension;
   const needsSignature = (candidate: string | undefined): boolean => candidate !== undefined && (supportedMimeTypes.has(candidate as never) || ACTIVE_TYPES.includes(candidate));
   const type = claimed === undefined || needsSignature(claimed) ? OCTET_STREAM : claimed;

@@ -37,7 +37,8 @@ export class FileTap extends Readable {
   allBytesIn = false;
   /** Called when the tap wants more after {@link feed} returned false. */
   onWantMore: () => void = () => {};
-  private readonly checksumSet: ChecksumSet;
+  /** Absent when no digest is configured: nothing to create or update per file. */
+  private readonly checksumSet: ChecksumSet | undefined;
   private held: Buffer[] | undefined = [];
   private heldBytes = 0;
   private deciding = false;
@@ -47,7 +48,7 @@ export class FileTap extends Readable {
 
   constructor(private readonly options: FileTapOptions) {
     super({ highWaterMark: TAP_HIGH_WATER_MARK });
-    this.checksumSet = new ChecksumSet(options.checksums);
+    this.checksumSet = options.checksums.length > 0 ? new ChecksumSet(options.checksums) : undefined;
   }
 
   /** The finished digests; only valid once every byte is in. */
@@ -70,7 +71,7 @@ export class FileTap extends Readable {
       this.destroy(new UploadError('LIMIT_FILE_SIZE', { details: { limit: 'fileSize', max: this.options.maxBytes } }));
       return false;
     }
-    if (!this.checksumSet.isEmpty) this.checksumSet.update(chunk);
+    this.checksumSet?.update(chunk);
     if (this.held === undefined) {
       this.wantsMore = this.push(chunk);
       return this.wantsMore;
@@ -100,7 +101,7 @@ export class FileTap extends Readable {
   }
 
   private end(): void {
-    this.digests = this.checksumSet.hex();
+    this.digests = this.checksumSet?.hex() ?? {};
     this.allBytesIn = true;
     this.push(null);
   }
