@@ -13,6 +13,7 @@ export interface DemoSetup {
   config: DemoConfig;
   storage: StorageDriver;
   /** The upload handler to mount on `POST /upload` (events can be listened to). */
+  // biome-ignore lint/suspicious/noExplicitAny: one handler serves every framework, so its request type is left open
   handler: UploadHandler<any>;
   /** The page for `GET /`, already rendered. */
   page: string;
@@ -49,6 +50,7 @@ export async function prepareDemo(config: DemoConfig, framework: string, options
  * 100-continue` on `POST /upload` is answered from the headers (413 for an
  * oversized Content-Length, with no `100 Continue`). Call before `listen()`.
  */
+// biome-ignore lint/suspicious/noExplicitAny: one handler serves every framework, so its request type is left open
 export function hardenServer(server: Server, config: DemoConfig, handler?: UploadHandler<any>): void {
   server.headersTimeout = 15_000;
   server.requestTimeout = config.requestTimeoutMs + 10_000;

@@ -82,7 +82,7 @@ export async function measureUpload(server: BenchServer, body: UploadBody, block
   const sampler = new RssSampler(server.pid);
   sampler.start();
   const start = performance.now();
-  let replies;
+  let replies: Awaited<ReturnType<typeof sendUpload>>[];
   try {
     replies = await Promise.all(Array.from({ length: concurrency }, () => sendUpload(server.port, body, block)));
   } finally {

@@ -7,6 +7,7 @@ import type { GenBody } from './multipart.js';
 export interface PostResult {
   /** 0 when no response arrived. */
   status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: a test client reads whatever JSON the server sent; each test asserts its shape
   json: any;
   text: string;
   /** A client-side error code (ECONNRESET, EPIPE ...), if the exchange broke. */
@@ -57,6 +58,7 @@ export function postBody(
       done = true;
       clearTimeout(timer);
       const text = Buffer.concat(chunks).toString('utf8');
+      // biome-ignore lint/suspicious/noExplicitAny: a test client reads whatever JSON the server sent; each test asserts its shape
       let json: any;
       try {
         json = JSON.parse(text);

@@ -44,6 +44,7 @@ export interface RawResponse {
   /** The final response's body, de-chunked. */
   body: Buffer;
   /** The body parsed as JSON when it parses, else `undefined`. */
+  // biome-ignore lint/suspicious/noExplicitAny: a test client reads whatever JSON the server sent; each test asserts its shape
   json: any;
   /** Statuses of interim (1xx) responses, in order, e.g. `[100]`. */
   informational: number[];
@@ -156,6 +157,7 @@ function dechunk(data: Buffer): { body: Buffer; complete: boolean } {
   }
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a test client reads whatever JSON the server sent; each test asserts its shape
 function parseJson(body: Buffer): any {
   try {
     return JSON.parse(body.toString('utf8'));

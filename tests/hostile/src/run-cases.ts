@@ -86,6 +86,7 @@ function expectSafeKey(expect: ExpectStatic, file: StoredFile, prefix: string): 
 }
 
 /** The stored files of a 2xx response, in field order. */
+// biome-ignore lint/suspicious/noExplicitAny: a test client reads whatever JSON the server sent; each test asserts its shape
 function filesOf(json: any): StoredFile[] {
   return Object.values((json?.files ?? {}) as Record<string, StoredFile[]>).flat();
 }

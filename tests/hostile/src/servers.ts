@@ -44,6 +44,7 @@ export interface RunningServer {
 }
 
 /** The route answers the JSON a user would: the stored files, the fields and the whole result. */
+// biome-ignore lint/suspicious/noExplicitAny: one handler serves every framework, so its request type is left open
 function expressApp(handler: UploadHandler<any>): express.Express {
   const app = express();
   app.post('/upload', expressUpload(handler), (req, res) => {
@@ -53,6 +54,7 @@ function expressApp(handler: UploadHandler<any>): express.Express {
   return app;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: one handler serves every framework, so its request type is left open
 function koaApp(handler: UploadHandler<any>): Koa {
   const app = new Koa();
   // Koa logs non-exposed errors to stderr; every upload error is exposed, and
@@ -68,6 +70,7 @@ function koaApp(handler: UploadHandler<any>): Koa {
   return app;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: one handler serves every framework, so its request type is left open
 function honoApp(handler: UploadHandler<any>): Hono<UploadEnv> {
   const app = new Hono<UploadEnv>();
   app.post('/upload', honoUpload(handler), (c) => c.json({ files: c.get('files'), fields: c.get('fields'), upload: c.get('upload') }));
@@ -99,6 +102,7 @@ function listening(server: http.Server): Promise<number> {
  * error handling, a Node server with {@link NODE_SERVER_OPTIONS}, and the
  * `Expect: 100-continue` gate on the upload route.
  */
+// biome-ignore lint/suspicious/noExplicitAny: one handler serves every framework, so its request type is left open
 export async function startServer(adapter: AdapterName, handler: UploadHandler<any>): Promise<RunningServer> {
   let server: http.Server;
   if (adapter === 'express') {

@@ -41,7 +41,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     project.provide('s3', fromEnv(process.env));
     return;
   }
-  let cluster;
+  let cluster: Awaited<ReturnType<typeof startLocalCluster>>;
   try {
     cluster = await startLocalCluster();
   } catch (error) {

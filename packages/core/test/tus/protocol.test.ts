@@ -127,7 +127,7 @@ describe.each([
       {},
       { 'Upload-Length': '5', 'Upload-Defer-Length': '1' },
       { 'Upload-Defer-Length': '2' },
-      { 'Upload-Length': '5', 'Upload-Metadata': 'filename' + ' x'.repeat(2) },
+      { 'Upload-Length': '5', 'Upload-Metadata': `filename${' x'.repeat(2)}` },
       { 'Upload-Length': '5', 'Upload-Metadata': 'filename !!!!' },
       { 'Upload-Length': '5', 'Upload-Metadata': `a ${b64('1')},a ${b64('2')}` },
       { 'Upload-Length': '5', 'Upload-Metadata': `filename ${'QUFB'.repeat(3000)}` },
