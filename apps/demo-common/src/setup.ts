@@ -34,8 +34,10 @@ export interface RunningDemo {
 /** Builds the storage, the handler and the page from a configuration. */
 export async function prepareDemo(config: DemoConfig, framework: string, options: { storage?: StorageDriver; importS3?: ImportS3; importS3Resumable?: ImportS3Resumable } = {}): Promise<DemoSetup> {
   const storage = options.storage ?? (await createStorage(config, options.importS3));
-  const handler = createUploadHandler(demoUploadOptions(config, storage));
+  // One admission budget and one set of gauges for both endpoints of this instance.
   const load = createDemoLoad(config.cluster, storage);
+  const handler = createUploadHandler({ ...demoUploadOptions(config, storage), load });
+  load.observe(handler);
   const tus = createDemoTus(config, await createResumableStore(config, storage, options.importS3Resumable), { locker: await createDemoLocker(config.cluster), load });
   load.observe(tus);
   return { config, storage, handler, page: renderPage({ framework, config }), tus, tusClient: tusClientScript(), load };

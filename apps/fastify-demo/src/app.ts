@@ -1,6 +1,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerFactory } from 'fastify';
 import { isUploadError, sluice, sluiceTus } from '@sluice/fastify';
+import { retryAfterHeaders } from '@sluice/core';
 import { PAGE_HEADERS, TUS_CLIENT_PATH, TUS_PATH, hardenServer, listFiles, listen, metricsResponse, openDownload, uploadResponse, type DemoSetup, type RunningDemo } from '@sluice/demo-common';
 
 const NOT_FOUND = { error: { code: 'NOT_FOUND', message: 'No such file' } };
@@ -23,7 +24,7 @@ export async function createApp({ storage, handler, page, tus, tusClient, load }
   await app.register(sluice);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (isUploadError(error)) return reply.code(error.statusCode).header('cache-control', 'no-store').send(error.toJSON());
+    if (isUploadError(error)) return reply.code(error.statusCode).header('cache-control', 'no-store').headers(retryAfterHeaders(error)).send(error.toJSON());
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) request.log.error({ err: error }, 'request failed');
     return reply.code(status).send({ error: status === 500 ? { code: 'INTERNAL', message: 'Internal error' } : BAD_REQUEST.error });

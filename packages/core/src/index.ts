@@ -56,5 +56,6 @@ export {
   type LoadGovernor,
   type LoadGovernorOptions,
   type LoadTicket,
+  type ObservableHandler,
   type PrometheusOptions,
 } from './load/index.js';

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { isUploadError } from '@sluice/core';
+import { isUploadError, retryAfterHeaders } from '@sluice/core';
 
 /**
  * Upload routes' error handler: Fastify's default answer would be
@@ -15,5 +15,8 @@ import { isUploadError } from '@sluice/core';
 export function answerUploadError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (!isUploadError(error) || request.server.errorHandler.name !== 'defaultErrorHandler') throw error;
   request.log[error.status >= 500 ? 'error' : 'info']({ err: error }, error.message);
-  return reply.code(error.status).headers({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }).send(error.toJSON());
+  return reply
+    .code(error.status)
+    .headers({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...retryAfterHeaders(error) })
+    .send(error.toJSON());
 }

@@ -1,4 +1,5 @@
 import { toUploadError } from './upload-error.js';
+import { retryAfterHeaders } from '../load/load-governor.js';
 
 /** An upload error as an HTTP response: what every adapter sends. */
 export interface UploadErrorResponse {
@@ -27,6 +28,8 @@ export function uploadErrorResponse(error: unknown): UploadErrorResponse {
       'Content-Length': String(new TextEncoder().encode(body).byteLength),
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
+      // SERVER_BUSY says when to come back.
+      ...retryAfterHeaders(failure),
     },
     body,
   };

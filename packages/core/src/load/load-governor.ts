@@ -1,4 +1,4 @@
-import { UploadError } from '../errors/index.js';
+import { UploadError } from '../errors/upload-error.js';
 
 /** Live numbers of a memory budget someone else keeps (the S3 driver's `memory`). */
 export interface BudgetReading {

@@ -7,6 +7,7 @@ import type { UploadResult } from '../result/types.js';
 import { UploadSession, type UploadInput } from './upload-session.js';
 import { refusalFromHeaders } from '../request/classify-request.js';
 import type { HeaderSource } from '../request/headers.js';
+import type { LoadTicket } from '../load/load-governor.js';
 
 /** A configured upload handler: call `handle` once per request. */
 export interface UploadHandler<Request = unknown> {
@@ -58,9 +59,19 @@ export function createUploadHandler<Request = unknown>(options: UploadOptions<Re
     handle(input) {
       const session = new UploadSession(resolved, hub, input);
       if (closing) return session.refuse(new UploadError('SHUTTING_DOWN'));
+      // Back-pressure: a full instance refuses at once (503 + Retry-After) instead of queueing.
+      let ticket: LoadTicket | undefined;
+      try {
+        ticket = resolved.load?.admit();
+      } catch (error) {
+        return session.refuse(error as UploadError);
+      }
       active.add(session);
       const outcome = session.run();
-      const forget = (): void => void active.delete(session);
+      const forget = (): void => {
+        active.delete(session);
+        ticket?.release();
+      };
       outcome.then(forget, forget);
       return outcome;
     },

@@ -5,6 +5,7 @@ import { datedKey } from '../naming/key-strategies.js';
 import type { Logger } from '../logging/logger.js';
 import { silentLogger } from '../logging/logger.js';
 import type { StorageDriver } from '../storage/types.js';
+import type { LoadGovernor } from '../load/load-governor.js';
 import { resolveLimits, type UploadLimits } from '../limits/limits.js';
 import { canonicalCharset } from '../parser/multipart/charsets.js';
 import { DEFAULT_PARSER_ENGINE, PARSER_ENGINES, type ParserEngine } from '../parser/engines.js';
@@ -81,6 +82,12 @@ export interface UploadOptions<Request = unknown> {
    * and delete them.
    */
   record?: { dir: string };
+  /**
+   * Back-pressure: each request is admitted through this governor and refused
+   * with 503 `SERVER_BUSY` + `Retry-After` when the instance is full, instead
+   * of queueing. Default none. See `createLoadGovernor`.
+   */
+  load?: LoadGovernor;
 }
 
 /** Options with every default filled in. */
@@ -103,6 +110,7 @@ export interface ResolvedUploadOptions<Request = unknown> {
   rawUpload: Required<RawUploadOptions> | undefined;
   logger: Logger;
   recordDir: string | undefined;
+  load: LoadGovernor | undefined;
 }
 
 function duration(name: string, value: number | undefined, fallback: number): number {
@@ -158,5 +166,6 @@ export function resolveOptions<Request>(options: UploadOptions<Request>): Resolv
     rawUpload: raw ? { field: raw.field ?? 'file', filenameHeader: (raw.filenameHeader ?? 'x-file-name').toLowerCase(), requireFilename: raw.requireFilename ?? false } : undefined,
     logger: options.logger ?? silentLogger,
     recordDir: options.record?.dir,
+    load: options.load,
   };
 }
