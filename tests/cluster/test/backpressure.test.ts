@@ -26,7 +26,7 @@ describe('back-pressure on a demo instance (MAX_UPLOADS=1)', () => {
       void (async () => {
         refused = await patch(instance.url, waiting, 0, second);
         const form = new FormData();
-        form.append('file', new Blob([second]), 'multipart.bin');
+        form.append('file', new Blob([new Uint8Array(second)]), 'multipart.bin');
         const answer = await fetch(`${instance.url}/upload`, { method: 'POST', body: form });
         multipart = { status: answer.status, retryAfter: answer.headers.get('retry-after'), body: await answer.json() };
         during = await metrics(instance.url);
