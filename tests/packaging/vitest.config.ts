@@ -14,6 +14,8 @@ export default defineProject({
     globalSetup: ['./src/global-setup.ts', '../../tooling/s3-rig/src/global-setup.ts'],
     // npm installs are mostly waiting on the network: the four files overlap them.
     maxWorkers: 4,
+    // Vitest runs projects with their own worker count as a separate group: this one goes last.
+    sequence: { groupOrder: 1 },
     testTimeout: 180_000,
     hookTimeout: 240_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
