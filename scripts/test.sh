@@ -6,5 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/pnpm.sh install --frozen-lockfile
+# Lint, format and types first: they take seconds and fail before the long suites.
+bash scripts/pnpm.sh lint
+bash scripts/pnpm.sh typecheck
 bash scripts/setup-system.sh
 bash scripts/pnpm.sh test

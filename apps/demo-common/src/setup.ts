@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
-import { createUploadHandler, type LoadGovernor, type StorageDriver, type TusHandler, type UploadHandler } from '@sluice/core';
+import { createUploadHandler, type LoadGovernor, type StorageDriver, type UploadHandler } from '@sluice/core';
+import type { TusHandler } from '@sluice/core/tus';
 import { installContinueGate } from '@sluice/core/node';
 import type { DemoConfig } from './config.js';
 import { renderPage } from './page.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { memoryStorage, type ResumableStore } from '@sluice/core';
+import { memoryStorage } from '@sluice/core';
+import type { ResumableStore } from '@sluice/core/tus';
 import { ConfigError, loadConfig } from './config.js';
 import { listFiles } from './files.js';
 import { createDemoTus, createResumableStore, isTusState, TUS_STATE_PREFIX, tusClientScript } from './tus.js';

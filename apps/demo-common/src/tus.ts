@@ -1,18 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import {
-  createTusHandler,
-  datedKey,
-  diskResumable,
-  memoryResumable,
-  type KeyFunction,
-  type MemoryStorage,
-  type ResumableStore,
-  type StorageDriver,
-  type TusHandler,
-  type UploadLocker,
-  type LoadGovernor,
-} from '@sluice/core';
+import { datedKey, type KeyFunction, type MemoryStorage, type StorageDriver, type UploadLocker, type LoadGovernor } from '@sluice/core';
+import { createTusHandler, diskResumable, memoryResumable, type ResumableStore, type TusHandler } from '@sluice/core/tus';
 import { ConfigError, type DemoConfig } from './config.js';
 import { refuseActiveTypes } from './upload-options.js';
 

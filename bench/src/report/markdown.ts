@@ -3,7 +3,7 @@ import type { MachineInfo } from '../lib/machine.js';
 import { fmt, MiB, GiB, pairedRatios, summarize, type Summary } from '../lib/stats.js';
 import { SERVER_INFO, type ServerKind } from '../http/kinds.js';
 import type { HttpTable } from '../http/section.js';
-import { PARSE_CONTENDERS, type ParseContenderId } from '../parse/contenders.js';
+import { PARSE_CONTENDERS } from '../parse/contenders.js';
 import { CHUNKINGS } from '../parse/section.js';
 import { coldImportSection } from '../cold-import/report.js';
 import { tusSection } from '../tus/report.js';
@@ -97,8 +97,6 @@ function httpSection(http: HttpTable | undefined, info: RunInfo): string {
     '',
   ].join('\n');
 }
-
-const shortLabel = (id: ParseContenderId): string => PARSE_CONTENDERS.find((c) => c.id === id)!.label;
 
 function parseSection(results: BenchResults, info: RunInfo): string {
   const parse = results.parse;

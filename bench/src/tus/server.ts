@@ -28,7 +28,7 @@ const completed: string[] = [];
 
 async function listener(): Promise<(req: http.IncomingMessage, res: http.ServerResponse) => void> {
   if (kind === 'sluice-tus-s3') {
-    const { createTusHandler } = await import('@sluice/core');
+    const { createTusHandler } = await import('@sluice/core/tus');
     const { s3Resumable } = await import('@sluice/core/s3');
     const tus = createTusHandler({
       store: s3Resumable({ bucket, clientConfig }),

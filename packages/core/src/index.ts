@@ -44,8 +44,6 @@ export {
   type UploadLease,
   type UploadLocker,
 } from './lock/index.js';
-// Resumable uploads: the tus 1.0.0 endpoint and its stores (the S3 store is in '@sluice/core/s3').
-export * from './tus/index.js';
 export {
   createLoadGovernor,
   retryAfterHeaders,

@@ -6,7 +6,7 @@
  * app.use('/tus', tusRouter(tus));
  */
 import type { Request, RequestHandler } from 'express';
-import type { TusHandler } from '@sluice/core';
+import type { TusHandler } from '@sluice/core/tus';
 
 /**
  * Middleware that answers every tus request (`OPTIONS`, `POST`, `HEAD`,

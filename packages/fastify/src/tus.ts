@@ -7,7 +7,7 @@
  * await app.register(sluiceTus, { tus, prefix: '/tus' });
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { TusHandler } from '@sluice/core';
+import type { TusHandler } from '@sluice/core/tus';
 
 /** Options of {@link sluiceTus} (Fastify's own `prefix` goes beside them). */
 export interface SluiceTusOptions {

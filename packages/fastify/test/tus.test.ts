@@ -3,7 +3,8 @@ import { buffer } from 'node:stream/consumers';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Upload } from 'tus-js-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTusHandler, memoryResumable, type MemoryResumable, type StoredFile } from '@sluice/core';
+import type { StoredFile } from '@sluice/core';
+import { createTusHandler, memoryResumable, type MemoryResumable } from '@sluice/core/tus';
 import { sluiceTus } from '../src/index.js';
 
 const apps: FastifyInstance[] = [];

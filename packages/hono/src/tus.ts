@@ -7,7 +7,7 @@
  */
 import type { Context, Handler } from 'hono';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TusHandler } from '@sluice/core';
+import type { TusHandler } from '@sluice/core/tus';
 
 /**
  * @hono/node-server's marker for "the handler wrote the Node response itself"

@@ -3,7 +3,8 @@ import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { Upload } from 'tus-js-client';
 import { expect } from 'vitest';
-import type { ResumableStore, StoredFile } from '@sluice/core';
+import type { StoredFile } from '@sluice/core';
+import type { ResumableStore } from '@sluice/core/tus';
 
 /** A file that starts with a neutral line, so no random content is ever sniffed as a known format. */
 export function testFile(bytes: number): Buffer {

@@ -3,7 +3,8 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTusHandler, memoryResumable, type StoredFile } from '@sluice/core';
+import type { StoredFile } from '@sluice/core';
+import { createTusHandler, memoryResumable } from '@sluice/core/tus';
 import { tusHono } from '../src/index.js';
 import { roundTrip } from './tus-client.js';
 

@@ -6,7 +6,7 @@
  * app.use(tusMiddleware(tus, { path: '/tus' }));
  */
 import type { Context, Middleware } from 'koa';
-import type { TusHandler } from '@sluice/core';
+import type { TusHandler } from '@sluice/core/tus';
 
 /** Options of the middleware itself. */
 export interface KoaTusOptions {

@@ -2,7 +2,8 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import Koa, { type Context } from 'koa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTusHandler, memoryResumable, type StoredFile, type TusHandler } from '@sluice/core';
+import type { StoredFile } from '@sluice/core';
+import { createTusHandler, memoryResumable, type TusHandler } from '@sluice/core/tus';
 import { tusMiddleware } from '../src/index.js';
 import { roundTrip } from './tus-client.js';
 

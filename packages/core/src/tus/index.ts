@@ -1,4 +1,8 @@
-/** The tus 1.0.0 endpoint and the resumable store contract, re-exported by the package root. */
+/**
+ * @sluice/core/tus: the tus 1.0.0 endpoint, the resumable store contract and
+ * the memory and disk stores (the S3 store is in '@sluice/core/s3'). A subpath
+ * of its own so that an app without resumable uploads never loads it.
+ */
 export { createTusHandler } from './create-tus-handler.js';
 export type { TusEventListener, TusEventMap, TusHandler, TusOptions, TusRequestContext } from './types.js';
 export type { AppendOptions, NewResumableUpload, ResumableCompletion, ResumableFile, ResumableInfo, ResumableListEntry, ResumableStore } from './store-types.js';
