@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredFile } from '@sluice/core';
 import { createTusHandler, memoryResumable } from '@sluice/core/tus';
 import { tusHono } from '../src/index.js';
-import { roundTrip } from './tus-client.js';
+import { roundTrip } from '@sluice/tus-test-client';
 
 const servers: Server[] = [];
 afterEach(async () => {

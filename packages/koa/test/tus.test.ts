@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredFile } from '@sluice/core';
 import { createTusHandler, memoryResumable, type TusHandler } from '@sluice/core/tus';
 import { tusMiddleware } from '../src/index.js';
-import { roundTrip } from './tus-client.js';
+import { roundTrip } from '@sluice/tus-test-client';
 
 const servers: Server[] = [];
 afterEach(() => {

@@ -1,3 +1,8 @@
+/**
+ * The adapters' tus test client: the real tus-js-client, cut off part way by a
+ * paced reader, resumed, and its stored file checked byte for byte. Shared by
+ * the Express, Koa and Hono tus tests.
+ */
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
