@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { sweepExpiredS3Uploads } from '../storage/s3/resumable-sweep.js';
 import type { sweepMultipartUploads } from '../storage/s3/sweep.js';
 
 /** Imports the SDK package; the CLI's seam so a test can make it unresolvable. */
@@ -8,6 +9,7 @@ export type ImportModule = (specifier: string) => Promise<unknown>;
 export interface SweepModules {
   S3Client: typeof S3Client;
   sweepMultipartUploads: typeof sweepMultipartUploads;
+  sweepExpiredS3Uploads: typeof sweepExpiredS3Uploads;
 }
 
 /** The package `sluice sweep` cannot run without (an optional peer of @sluice/core). */
@@ -44,6 +46,6 @@ export async function loadSweepModules(importModule: ImportModule = importNative
       { cause: error },
     );
   }
-  const sweep = await import('../storage/s3/sweep.js');
-  return { S3Client: sdk.S3Client, sweepMultipartUploads: sweep.sweepMultipartUploads };
+  const [sweep, resumable] = await Promise.all([import('../storage/s3/sweep.js'), import('../storage/s3/resumable-sweep.js')]);
+  return { S3Client: sdk.S3Client, sweepMultipartUploads: sweep.sweepMultipartUploads, sweepExpiredS3Uploads: resumable.sweepExpiredS3Uploads };
 }

@@ -8,12 +8,15 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** How the optional AWS SDK is imported (default: `import()`); tests make it unresolvable. */
   importModule?: ImportModule;
+  /** The clock in ms (default `Date.now`); tests move it past an expiry. */
+  now?: () => number;
 }
 
 const USAGE = `usage: sluice <command> [options]
 
 commands:
-  sweep    abort multipart uploads left unfinished in an S3 bucket
+  sweep    abort multipart uploads left unfinished in an S3 bucket, and
+           remove expired resumable uploads
 
 ${SWEEP_USAGE}`;
 

@@ -6,14 +6,23 @@ import type { CliIo } from './run-cli.js';
 
 /** The help text of `sluice sweep`. */
 export const SWEEP_USAGE = `usage: sluice sweep --bucket B --older-than 24h [options]
+       sluice sweep --bucket B --tus-state .tus/ [options]
 
 Aborts multipart uploads that were started longer ago than --older-than and
 never completed (what a crashed or killed upload leaves behind).
+
+With --tus-state it removes the resumable (tus) uploads whose own expiry has
+passed: their multipart upload, partial objects and state. On a bucket that
+holds resumable uploads, give --older-than only together with a --prefix
+that excludes them, or a duration longer than their expiry: an age-based
+sweep cannot tell a live resumable upload from an abandoned one.
 
 options:
   --bucket B            the bucket (required)
   --older-than D        only uploads started more than D ago: 24h, 90m, 7d, 0 (required)
   --prefix P            only keys starting with P
+  --tus-state P         remove expired resumable uploads whose state is under P
+                        (the store's statePrefix, e.g. .tus/); no dry run
   --dry-run             list what would be aborted, abort nothing
   --endpoint URL        an S3-compatible endpoint (default: $S3_ENDPOINT, else AWS)
   --region R            the region (default: $AWS_REGION, $S3_REGION, else us-east-1)
@@ -27,6 +36,7 @@ const OPTIONS = {
   bucket: { type: 'string' },
   'older-than': { type: 'string' },
   prefix: { type: 'string' },
+  'tus-state': { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
   endpoint: { type: 'string' },
   region: { type: 'string' },
@@ -54,7 +64,7 @@ function summaryLine(summary: SweepSummary, bucket: string): string {
  */
 export async function runSweep(args: readonly string[], io: CliIo): Promise<number> {
   let values: ReturnType<typeof parseSweepArgs>['values'];
-  let olderThanMs: number;
+  let olderThanMs: number | undefined;
   try {
     ({ values } = parseSweepArgs(args));
     if (values.help) {
@@ -62,8 +72,10 @@ export async function runSweep(args: readonly string[], io: CliIo): Promise<numb
       return 0;
     }
     if (!values.bucket) throw new TypeError('--bucket is required');
-    if (values['older-than'] === undefined) throw new TypeError('--older-than is required (e.g. 24h; 0 aborts every pending upload)');
-    olderThanMs = parseDuration(values['older-than']);
+    const tusState = values['tus-state'];
+    if (values['older-than'] === undefined && tusState === undefined) throw new TypeError('--older-than is required (e.g. 24h; 0 aborts every pending upload), or --tus-state');
+    if (tusState !== undefined && values['dry-run']) throw new TypeError('--dry-run does not go with --tus-state: expired resumable uploads are removed');
+    olderThanMs = values['older-than'] === undefined ? undefined : parseDuration(values['older-than']);
   } catch (error) {
     io.stderr.write(`sluice sweep: ${(error as Error).message}\n\n${SWEEP_USAGE}`);
     return 2;
@@ -76,7 +88,7 @@ export async function runSweep(args: readonly string[], io: CliIo): Promise<numb
     io.stderr.write(`sluice sweep: ${error.message}\n`);
     return 1;
   }
-  const { S3Client, sweepMultipartUploads } = modules;
+  const { S3Client, sweepMultipartUploads, sweepExpiredS3Uploads } = modules;
   const { env } = io;
   const endpoint = values.endpoint ?? (env.S3_ENDPOINT || undefined);
   const client = new S3Client({
@@ -87,8 +99,14 @@ export async function runSweep(args: readonly string[], io: CliIo): Promise<numb
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-  const now = Date.now();
+  const now = io.now?.() ?? Date.now();
   try {
+    const tusState = values['tus-state'];
+    if (tusState !== undefined) {
+      const { removed } = await sweepExpiredS3Uploads({ client, bucket: values.bucket, statePrefix: tusState, now: new Date(now) });
+      io.stdout.write(values.json ? `${JSON.stringify({ resumableRemoved: removed })}\n` : `sweep ${values.bucket}: removed ${removed} expired resumable upload(s) under ${tusState}\n`);
+    }
+    if (olderThanMs === undefined) return 0;
     const summary = await sweepMultipartUploads({
       client,
       bucket: values.bucket,

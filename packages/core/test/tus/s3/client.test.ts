@@ -2,8 +2,9 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Upload } from 'tus-js-client';
 import type { TestSpace } from '@sluice/s3-rig';
-import { recordCommands } from '@sluice/s3-rig';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { childEnv, recordCommands } from '@sluice/s3-rig';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../../src/cli/run-cli.js';
 import { memoryLocker } from '../../../src/lock/memory-locker.js';
 import { sweepExpiredS3Uploads } from '../../../src/storage/s3/resumable-sweep.js';
 import { createTusHandler } from '../../../src/tus/create-tus-handler.js';
@@ -120,6 +121,36 @@ describe('tus on S3 (radosgw)', () => {
     expect(await sweepExpiredS3Uploads({ client: space.client, bucket: space.bucket, statePrefix: `${space.prefix}.tus/` })).toEqual({ removed: 0 });
     expect(await sweepExpiredS3Uploads({ client: space.client, bucket: space.bucket, statePrefix: `${space.prefix}.tus/`, now: new Date(Date.now() + 120_000) })).toEqual({ removed: 1 });
     expect(await space.leftovers()).toEqual([]);
+  });
+
+  it('sluice sweep --tus-state keeps live uploads, then removes them once expired: multipart upload, tail and info', async () => {
+    const server = await serve({ store: spaceStore(space), key: ({ safeName }) => `${space.prefix}${safeName}`, expiresAfterMs: 60_000 });
+    const urls: string[] = [];
+    for (const name of ['a', 'b']) {
+      const create = await fetch(server.endpoint, {
+        method: 'POST',
+        headers: { ...TUS, 'Upload-Length': String(20 * MiB), 'Upload-Metadata': `filename ${Buffer.from(`${name}.bin`).toString('base64')}` },
+      });
+      urls.push(server.origin + create.headers.get('location'));
+    }
+    expect((await patch(urls[0]!, 0, testBytes(7 * MiB))).status).toBe(204);
+    // The CLI's S3 client takes credentials from the process environment, as it does for an operator.
+    const env = childEnv();
+    vi.stubEnv('AWS_ACCESS_KEY_ID', env.AWS_ACCESS_KEY_ID);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', env.AWS_SECRET_ACCESS_KEY);
+    const output: string[] = [];
+    const io = { stdout: { write: (text: string) => output.push(text) }, stderr: { write: (text: string) => output.push(text) }, env };
+    const sweep = (now: number) => runCli(['sweep', '--bucket', space.bucket, '--tus-state', `${space.prefix}.tus/`, '--force-path-style'], { ...io, now: () => now });
+    const code = await sweep(Date.now());
+    expect(output.join(''), 'the sweep output').toContain('removed 0');
+    expect(code).toBe(0);
+    expect(output.join('')).toContain('removed 0 expired resumable upload(s)');
+    const later = Date.now() + 120_000;
+    expect(await sweep(later)).toBe(0);
+    expect(output.join('')).toContain('removed 2 expired resumable upload(s)');
+    expect(await space.leftovers()).toEqual([]);
+    expect(await runCli(['sweep', '--bucket', space.bucket, '--tus-state', '.tus/', '--dry-run'], io)).toBe(2);
+    vi.unstubAllEnvs();
   });
 
   it('termination aborts the multipart upload and deletes info and partial objects', async () => {
