@@ -1,10 +1,11 @@
-import { createRequire } from 'node:module';
+import busboyUtilsModule from 'busboy/lib/utils.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fieldNameOf, fileNameOf, parseContentDisposition } from './content-disposition.js';
 
 /** busboy 1.6's own parser: the reference this one must agree with. */
-const busboyUtils = createRequire(import.meta.url)('busboy/lib/utils.js') as {
+// busboy's own parsers, the reference these tests compare with.
+const busboyUtils = busboyUtilsModule as unknown as {
   parseDisposition(value: string, decoder: unknown): { type: string; params: Record<string, string> } | undefined;
   getDecoder(charset: string): unknown;
 };

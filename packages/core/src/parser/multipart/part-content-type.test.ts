@@ -1,9 +1,10 @@
-import { createRequire } from 'node:module';
+import busboyUtilsModule from 'busboy/lib/utils.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parsePartContentType } from './part-content-type.js';
 
-const busboyUtils = createRequire(import.meta.url)('busboy/lib/utils.js') as {
+// busboy's own parsers, the reference these tests compare with.
+const busboyUtils = busboyUtilsModule as unknown as {
   parseContentType(value: string): { type: string; subtype: string; params: Record<string, string> } | undefined;
 };
 
