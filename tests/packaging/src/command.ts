@@ -55,12 +55,14 @@ export interface StartedServer {
 }
 
 /**
- * Starts `node <script>` and waits for its first stdout line, a JSON object
- * `{ "ports": { ... } }` naming the port of each server it listens on.
+ * Starts `node <script>` (or `runtime` with its arguments, then the script)
+ * and waits for its first stdout line, a JSON object `{ "ports": { ... } }`
+ * naming the port of each server it listens on.
  */
-export function startServer(script: string, options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<StartedServer> {
+export function startServer(script: string, options: { cwd: string; env?: NodeJS.ProcessEnv; runtime?: readonly string[] }): Promise<StartedServer> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], { cwd: options.cwd, env: options.env ?? cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const [command = process.execPath, ...args] = options.runtime ?? [];
+    const child = spawn(command, [...args, script], { cwd: options.cwd, env: options.env ?? cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let started = false;

@@ -1,5 +1,7 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ownTypeErrors, run, runOk, startServer } from '../src/command.js';
@@ -90,6 +92,27 @@ describe('JavaScript consumers upload with curl', () => {
         name,
       ).toEqual(imported[name]);
     expect(imported['@sluice/core']).toEqual(expect.arrayContaining(['createUploadHandler', 'diskStorage', 'memoryStorage', 'UploadError']));
+  });
+});
+
+describe('Deno runs the installed packages with --allow-net only', () => {
+  // The Deno binary of the npm package, at the version the edge suite runs.
+  const deno = path.join(path.dirname(createRequire(import.meta.url).resolve('@deno/linux-x64-glibc/package.json')), 'deno');
+
+  it('Hono on Deno.serve stores an upload and sniffs its type, with no --allow-env and no file access', async () => {
+    const server = await startServer('deno-server.mjs', { cwd: project.dir, env: process.env, runtime: [deno, 'run', '--no-prompt', '--allow-net=127.0.0.1'] });
+    try {
+      // A PNG signature and header chunk, then random bytes: type detection (file-type) must run.
+      const bytes = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), randomBytes(150_000)]);
+      const file = { path: path.join(project.dir, 'deno.png'), bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+      await writeFile(file.path, bytes);
+      const answer = await curlUpload(server.ports.deno!, file, 'photo.png');
+      expect(answer.fields).toEqual({ note: 'hello from curl' });
+      expect(answer.files.file?.[0]).toMatchObject({ name: 'photo.png', size: bytes.length, type: 'image/png', checksums: { sha256: file.sha256 } });
+      expect(server.output()).not.toMatch(/NotCapable|Requires \w+ access/);
+    } finally {
+      await server.stop();
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { ACTIVE_TYPES, sniffMarkup } from './sniff-markup.js';
+import { importWithoutEnvPermission } from './without-env-permission.js';
 
 /** How many leading bytes are held back to recognise a file's type. */
 export const SNIFF_BYTES = 4100;
@@ -11,12 +12,13 @@ type MimeTypesModule = { lookup(filenameOrExtension: string): string | false };
 
 // Both are big (file-type's detectors, mime-db's JSON): loaded on the first
 // file, never at import, so an app that stores nothing pays nothing for them.
+// file-type reads the environment as it loads (see without-env-permission.ts).
 let fileTypeModule: Promise<FileTypeModule> | undefined;
 let mimeTypesModule: Promise<MimeTypesModule> | undefined;
 // Once loaded, used without an await (a tick per file on the hot path).
 let fileTypeLoaded: FileTypeModule | undefined;
 let mimeTypesLoaded: MimeTypesModule | undefined;
-const loadFileType = (): Promise<FileTypeModule> => (fileTypeModule ??= import('file-type').then((module) => (fileTypeLoaded = module)));
+const loadFileType = (): Promise<FileTypeModule> => (fileTypeModule ??= importWithoutEnvPermission(() => import('file-type')).then((module) => (fileTypeLoaded = module)));
 
 /**
  * Starts loading type detection in the background, so that the first file of
