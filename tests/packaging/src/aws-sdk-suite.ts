@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ownTypeErrors, run, startServer } from './command.js';
 import { manifest, pinned } from './packages.js';
 import { createScratchProject, type ScratchProject } from './scratch.js';
-import { curlUpload, makeTestFile } from './upload.js';
+import { curlPost, curlUpload, makeTestFile } from './upload.js';
 
 /** The floor of the optional peer range, as packages/core/package.json declares it (`^3.x.y`). */
 function peerFloor(name: string): string {
@@ -72,6 +72,19 @@ export function describeSdkProject(label: 'floor' | 'latest', sdk: string): void
         }
         // Exactly the two objects, and no multipart upload left pending.
         expect((await space.leftovers()).sort()).toEqual(keys.sort());
+      } finally {
+        await server.stop();
+      }
+    });
+
+    it('a part S3 fails is never completed without it: a typed 502, and nothing left in the bucket', async () => {
+      const prefix = `${space.prefix}${label}-fail/`;
+      const server = await startServer('s3-server.mjs', { cwd: project.dir, env: { ...childEnv(), S3_BUCKET: space.bucket, S3_PREFIX: prefix, S3_FAIL_PART: '2' } });
+      try {
+        const file = await makeTestFile(project.dir, 'three-parts.bin', 11 * 1024 * 1024);
+        const { status, body } = await curlPost(server.ports.s3!, file, 'three-parts.bin');
+        expect({ status, body: JSON.parse(body) as unknown }).toMatchObject({ status: 502, body: { error: { code: 'STORAGE_FAILED' } } });
+        expect((await space.leftovers()).filter((entry) => entry.replace(/^upload:/, '').startsWith(prefix))).toEqual([]);
       } finally {
         await server.stop();
       }

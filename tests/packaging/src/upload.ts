@@ -26,16 +26,24 @@ export interface AnsweredFile {
   checksums: { sha256?: string };
 }
 
-/**
- * Uploads `file` as field `file` (plus a text field `note`) with curl, the
- * client a user would try first, and returns the consumer's JSON answer.
- */
-export async function curlUpload(port: number, file: TestFile, filename: string): Promise<{ files: Record<string, AnsweredFile[]>; fields: Record<string, string> }> {
+/** Sends `file` as field `file` (plus a text field `note`) with curl, and returns the HTTP status and body. */
+export async function curlPost(port: number, file: TestFile, filename: string): Promise<{ status: number; body: string }> {
   const { code, stdout, stderr } = await run(
     'curl',
-    ['-sS', '--fail-with-body', '--max-time', '60', '-F', 'note=hello from curl', '-F', `file=@${file.path};filename=${filename};type=application/octet-stream`, `http://127.0.0.1:${port}/upload`],
+    ['-sS', '--max-time', '60', '-w', '\n%{http_code}', '-F', 'note=hello from curl', '-F', `file=@${file.path};filename=${filename};type=application/octet-stream`, `http://127.0.0.1:${port}/upload`],
     { cwd: path.dirname(file.path), timeoutMs: 70_000 },
   );
   if (code !== 0) throw new Error(`curl exited ${code}: ${stderr}\n${stdout}`);
-  return JSON.parse(stdout) as { files: Record<string, AnsweredFile[]>; fields: Record<string, string> };
+  const newline = stdout.lastIndexOf('\n');
+  return { status: Number(stdout.slice(newline + 1)), body: stdout.slice(0, newline) };
+}
+
+/**
+ * Uploads `file` with curl, the client a user would try first, and returns
+ * the consumer's JSON answer; any status but 200 rejects.
+ */
+export async function curlUpload(port: number, file: TestFile, filename: string): Promise<{ files: Record<string, AnsweredFile[]>; fields: Record<string, string> }> {
+  const { status, body } = await curlPost(port, file, filename);
+  if (status !== 200) throw new Error(`the upload answered ${status}: ${body}`);
+  return JSON.parse(body) as { files: Record<string, AnsweredFile[]>; fields: Record<string, string> };
 }

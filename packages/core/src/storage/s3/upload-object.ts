@@ -58,10 +58,13 @@ export async function uploadObject(options: ResolvedS3Options, budget: ByteBudge
       leavePartsOnError: false,
     });
     const output = await upload.done();
-    if (signal.aborted) {
-      // Cancelled while S3 was completing the object: the contract says nothing stays under the key.
+    // Nothing may stay under the key when the upload was cancelled while S3
+    // was completing the object, or when a call failed and done() resolved
+    // anyway: lib-storage 3.490 and older swallow a failed part (unless
+    // leavePartsOnError) and complete the object without it.
+    if (signal.aborted || trace.firstError !== undefined) {
       await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch(() => {});
-      throw signal.reason;
+      throw signal.aborted ? signal.reason : trace.firstError;
     }
     if (trace.createUncertain) await cleanUpStrays(options, target, started, trace.uploadId);
     return { size: gate.bytes, location: output.Location, etag: output.ETag || (await headEtag(options, key)) };
