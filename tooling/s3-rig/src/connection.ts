@@ -27,9 +27,16 @@ export function connection(): S3Connection {
   return inject('s3');
 }
 
+/** Where an S3 server is and how to sign in: what {@link connection} and a started `LocalCluster` both give. */
+export type S3Target = Pick<S3Connection, 'endpoint' | 'region' | 'accessKeyId' | 'secretAccessKey' | 'forcePathStyle'>;
+
 /** The SDK settings for the suite's server, with optional overrides (e.g. wrong credentials). */
 export function clientConfig(overrides: Partial<S3ClientConfig> = {}): S3ClientConfig {
-  const s3 = connection();
+  return targetClientConfig(connection(), overrides);
+}
+
+/** The SDK settings for `target` (the suite's server or a cluster of a test's own), with optional overrides. */
+export function targetClientConfig(s3: S3Target, overrides: Partial<S3ClientConfig> = {}): S3ClientConfig {
   return {
     endpoint: s3.endpoint,
     region: s3.region,

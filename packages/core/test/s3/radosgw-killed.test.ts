@@ -1,41 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { S3Client } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
 import { createUploadHandler } from '../../src/session/create-upload-handler.js';
 import { s3Storage } from '../../src/storage/s3/s3-storage.js';
 import { keyUnder, streamingMultipart } from './bodies.js';
-import { killRadosgw, restartRadosgw, startLocalCluster, stopLocalCluster, type LocalCluster } from '@sluice/s3-rig';
-import { createSpace, type TestSpace } from '@sluice/s3-rig';
-import { recordCommands } from '@sluice/s3-rig';
+import { killRadosgw, ownCluster, recordCommands, restartRadosgw } from '@sluice/s3-rig';
 import { sendBody } from './support.js';
 
 const MiB = 1024 * 1024;
 
-// Its own throw-away cluster: killing the shared radosgw would break every
-// other test file. Needs the s3-local scripts even when S3_ENDPOINT is set.
-let cluster: LocalCluster;
-let client: S3Client;
-let space: TestSpace;
-beforeAll(async () => {
-  cluster = await startLocalCluster();
-  client = new S3Client({
-    endpoint: cluster.endpoint,
-    region: cluster.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: cluster.accessKeyId, secretAccessKey: cluster.secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-  space = await createSpace('killed', client);
-});
-// No bucket clean-up: the cluster is thrown away whole (and radosgw, after a
-// crash, takes ~26 s to delete a bucket the dead instance had open).
-afterAll(async () => {
-  client?.destroy();
-  if (cluster) await stopLocalCluster(cluster.dir);
-});
+const own = ownCluster('killed');
 
 describe('radosgw killed mid-upload', () => {
   it('fails with STORAGE_UNAVAILABLE 503, keeps retrying the abort until radosgw is back, and leaves nothing', async () => {
+    const { cluster, client, space } = own;
     const commands = recordCommands(client);
     const failedAborts = { count: 0 };
     client.middlewareStack.add(

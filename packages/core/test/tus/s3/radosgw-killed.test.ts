@@ -1,32 +1,12 @@
 import { request } from 'node:http';
-import { S3Client } from '@aws-sdk/client-s3';
-import { createSpace, killRadosgw, recordCommands, restartRadosgw, startLocalCluster, stopLocalCluster, type LocalCluster, type TestSpace } from '@sluice/s3-rig';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killRadosgw, ownCluster, recordCommands, restartRadosgw } from '@sluice/s3-rig';
+import { describe, expect, it } from 'vitest';
 import { s3Resumable } from '../../../src/storage/s3/resumable-store.js';
 import { createUpload, headOffset, patch, startTusServer, testBytes } from '../support.js';
 import { nextFailure } from '../random-aborts.js';
 import { MiB, readObject } from './support.js';
 
-// Its own throw-away cluster: killing the shared radosgw would break every other file.
-let cluster: LocalCluster;
-let client: S3Client;
-let space: TestSpace;
-beforeAll(async () => {
-  cluster = await startLocalCluster();
-  client = new S3Client({
-    endpoint: cluster.endpoint,
-    region: cluster.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: cluster.accessKeyId, secretAccessKey: cluster.secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-  space = await createSpace('tus-killed', client);
-});
-afterAll(async () => {
-  client?.destroy();
-  if (cluster) await stopLocalCluster(cluster.dir);
-});
+const own = ownCluster('tus-killed');
 
 /** Streams `data` as one PATCH at about 10 MiB/s, so parts are still going up when radosgw dies. */
 function pacedPatch(url: string, offset: number, data: Buffer): Promise<number | undefined> {
@@ -52,6 +32,7 @@ function pacedPatch(url: string, offset: number, data: Buffer): Promise<number |
 
 describe('tus on S3: radosgw killed mid-part', () => {
   it('the PATCH fails with a 5xx, the upload stays consistent, and resumes byte-exact once radosgw is back', async () => {
+    const { cluster, client, space } = own;
     const store = s3Resumable({ bucket: space.bucket, client, statePrefix: `${space.prefix}.tus/`, partSize: 5 * MiB });
     const commands = recordCommands(client);
     const server = await startTusServer({ store, key: () => `${space.prefix}killed.bin` });
