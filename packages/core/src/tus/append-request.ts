@@ -77,6 +77,7 @@ export async function appendRequest(call: TusCall<unknown>, info: ResumableInfo,
       signal: lease.signal,
       lease,
       state: info,
+      bodyLength: declared,
       verify: checksum ? () => checksum.verify() : undefined,
     });
     ctx.digests.settle(info.id, startOffset + chain.received, offset);

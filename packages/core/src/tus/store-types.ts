@@ -81,6 +81,13 @@ export interface AppendOptions {
    * read it when `state.offset` is not `offset`.
    */
   state?: ResumableInfo;
+  /**
+   * How many bytes the request announced (its Content-Length), when it did.
+   * A store may start writing a unit (an S3 part) before its bytes have all
+   * arrived when the body promises them; it must still cope with a body that
+   * stops short.
+   */
+  bodyLength?: number;
 }
 
 /** One upload as the expiry sweep sees it. */

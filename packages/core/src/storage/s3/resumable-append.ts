@@ -4,6 +4,7 @@ import { UploadError } from '../../errors/upload-error.js';
 import type { AppendOptions } from '../../tus/store-types.js';
 import { checkWriter, nextFence } from '../../tus/store-checks.js';
 import { deleteQuietly, fromPublicInfo, MAX_PARTS, readInfo, writeInfo, type RecordedPart, type S3ResumableContext, type S3ResumableInfo } from './resumable-objects.js';
+import { type SendPart, StreamedPart } from './resumable-streamed-part.js';
 
 /** Part uploads of one PATCH in flight at once, while the next part fills (memory: this + 1 part buffers). */
 const PARTS_IN_FLIGHT = 2;
@@ -28,7 +29,10 @@ interface InFlight {
  *    into a part-sized buffer, and the body fills it behind them.
  * 2. A full buffer goes up as the next part (the multipart upload is created
  *    with the first one, and its id recorded at once so it can always be
- *    aborted) while the next buffer fills; parts are recorded in the info
+ *    aborted) while the next buffer fills. When the request announced
+ *    (Content-Length) the bytes that fill the buffer, the part is streamed to
+ *    S3 while it fills ({@link StreamedPart}), so receiving and uploading
+ *    overlap; parts are recorded in the info
  *    object strictly in order, each once S3 confirmed it. Every part but the
  *    last has exactly the upload's part size, so interruptions never add
  *    parts (no "part 10 001", no unequal parts).
@@ -44,7 +48,7 @@ interface InFlight {
  * checksum) nothing is recorded until the body verified; parts sent meanwhile
  * are replaced when the bytes are sent again.
  */
-export async function appendToS3(ctx: S3ResumableContext, id: string, body: Readable, { offset, lease, verify, signal, state: callerState }: AppendOptions): Promise<number> {
+export async function appendToS3(ctx: S3ResumableContext, id: string, body: Readable, { offset, lease, verify, signal, state: callerState, bodyLength }: AppendOptions): Promise<number> {
   // The caller's copy read under its lease saves a read; anything else is read afresh.
   const given = callerState?.id === id && callerState.offset === offset && lease ? fromPublicInfo(callerState) : undefined;
   const info = given ?? (await mustReadInfo(ctx, id));
@@ -121,18 +125,50 @@ export async function appendToS3(ctx: S3ResumableContext, id: string, body: Read
     if (!verify) await commit(undefined);
   };
 
-  const startPart = async (bytes: Buffer, size: number): Promise<void> => {
+  const sendPart: SendPart = (n, partBody, size, stop) =>
+    ctx.client
+      .send(new UploadPartCommand({ Bucket: ctx.bucket, Key: info.key, UploadId: state.uploadId, PartNumber: n, Body: partBody, ContentLength: size }), { abortSignal: stop })
+      .then((out) => ({ n, size, etag: out.ETag ?? '' }));
+  const stopSignal = signal ?? new AbortController().signal;
+
+  /** Takes the next part number, once the multipart upload exists and the lease is still held. */
+  const claimPartNumber = async (): Promise<number> => {
     if (next > MAX_PARTS) throw new UploadError('LIMIT_FILE_SIZE', { message: 'Upload exceeds the store’s 10 000 parts' });
     await ensureMultipart();
     lease?.assertHeld();
-    const n = next;
     next += 1;
-    const done = ctx.client
-      .send(
-        new UploadPartCommand({ Bucket: ctx.bucket, Key: info.key, UploadId: state.uploadId, PartNumber: n, Body: bytes.subarray(0, size), ContentLength: size }),
-        signal ? { abortSignal: signal } : undefined,
-      )
-      .then((out) => ({ n, size, etag: out.ETag ?? '' }));
+    return next - 1;
+  };
+
+  /** The part being streamed while the buffer fills, if any. */
+  let streamed: StreamedPart | undefined;
+  const startStreaming = async (): Promise<void> => {
+    streamed = new StreamedPart(sendPart, await claimPartNumber(), buffer.length, signal);
+    if (filled > 0) streamed.write(buffer.subarray(0, filled));
+  };
+  /** Gives up a streamed part whose buffer will not fill; its number goes back to the tail. */
+  const cancelStreaming = async (): Promise<void> => {
+    if (!streamed) return;
+    const part = streamed;
+    streamed = undefined;
+    await part.cancel();
+    next = part.n;
+  };
+
+  const startPart = async (bytes: Buffer, size: number): Promise<void> => {
+    let n: number;
+    let done: Promise<RecordedPart>;
+    if (streamed) {
+      const part = streamed;
+      streamed = undefined;
+      part.end();
+      n = part.n;
+      // S3 failed the streamed request: the bytes are all in the buffer, send them again.
+      done = part.done.catch(() => sendPart(part.n, bytes.subarray(0, size), size, stopSignal));
+    } else {
+      n = await claimPartNumber();
+      done = sendPart(n, bytes.subarray(0, size), size, stopSignal);
+    }
     // Settled later, in order; never an unhandled rejection meanwhile.
     done.catch(() => {});
     inFlight.push({ n, buffer: bytes, done });
@@ -140,15 +176,20 @@ export async function appendToS3(ctx: S3ResumableContext, id: string, body: Read
   };
 
   let failure: unknown;
+  /** Bytes of this body taken so far. */
+  let consumed = 0;
   try {
     for await (const raw of body) {
       const chunk = raw as Buffer;
       let at = 0;
       while (at < chunk.length) {
+        if (!streamed && bodyLength !== undefined && bodyLength - consumed >= buffer.length - filled) await startStreaming();
         const take = Math.min(chunk.length - at, buffer.length - filled);
         chunk.copy(buffer, filled, at, at + take);
+        streamed?.write(buffer.subarray(filled, filled + take));
         filled += take;
         at += take;
+        consumed += take;
         if (filled === buffer.length) {
           const full = buffer;
           buffer = takeBuffer();
@@ -161,6 +202,8 @@ export async function appendToS3(ctx: S3ResumableContext, id: string, body: Read
   } catch (error) {
     failure = error;
   }
+  // The body stopped short of what it announced: the partial part goes to the tail instead.
+  await cancelStreaming();
   // Every part sent is settled before anything else is decided.
   while (inFlight.length > 0) await settleOldest().catch(() => {});
   // Bytes that could not be verified are never recorded.
