@@ -4,15 +4,27 @@
  * is `createCaseApp`: the runner configures each case with `POST /_setup`,
  * reads the handler's events from `GET /_state`, and reads what was stored
  * through the subject's `snapshot()`. The assertions are those of the
- * in-process runner (run-http-cases.ts): status and code, the JSON error
+ * in-process runner (run-http-cases.ts), through the checks both share
+ * (@sluice/core/testing's http-case-checks): status and code, the JSON error
  * shape without a stack, every stored byte, an empty store after an error,
  * and a server that still takes a normal upload afterwards.
  */
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { ERROR_TABLE, memoryStorage, type MemoryStorage, type StoredFile, type UploadResult } from '@sluice/core';
-import { buildMultipart, HTTP_CASES, socketTransport, type HttpCase, type HttpTransport, type TestPart, type TestRequest, type TestResponse } from '@sluice/core/testing';
+import { memoryStorage, type MemoryStorage } from '@sluice/core';
+import {
+  caseRequest,
+  expectFilesStored,
+  expectJsonError,
+  expectNormalUploadAfterwards,
+  HTTP_CASES,
+  socketTransport,
+  type HttpCase,
+  type HttpTransport,
+  type StoredObjects,
+  type TestRequest,
+  type TestResponse,
+} from '@sluice/core/testing';
 import type { CaseSetup, CaseState } from './case-app.js';
 
 /**
@@ -34,8 +46,6 @@ export interface RemoteSubject {
   /** Multipart uploads left pending in the store (R2), checked after every error. */
   pendingUploads?(): Promise<string[]>;
 }
-
-const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
 
 async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -63,39 +73,15 @@ async function asMemoryStorage(objects: Map<string, Buffer>): Promise<MemoryStor
   return storage;
 }
 
-function requestOf(testCase: HttpCase): { request: TestRequest; parts: TestPart[] } {
-  if (testCase.request) return { request: testCase.request(), parts: [] };
-  const { body, contentType } = buildMultipart(testCase.parts ?? []);
-  return { request: { headers: { 'content-type': contentType }, body }, parts: testCase.parts ?? [] };
-}
-
-function expectFilesStored(parts: TestPart[], upload: UploadResult, objects: Map<string, Buffer>): void {
-  const seen = new Map<string, number>();
-  for (const part of parts) {
-    if (!('filename' in part)) continue;
-    const index = seen.get(part.name) ?? 0;
-    seen.set(part.name, index + 1);
-    const stored = upload.files[part.name]?.[index] as StoredFile | undefined;
-    expect(stored, `file #${index} of field ${part.name}`).toBeDefined();
-    expect(stored!.name).toBe(part.filename);
-    expect(stored!.size).toBe(Buffer.byteLength(part.content));
-    expect(stored!.checksums.sha256).toBe(sha256(part.content));
-    expect(sha256(objects.get(stored!.key) ?? Buffer.from('missing'))).toBe(sha256(part.content));
-  }
-  const keys = Object.values(upload.files)
-    .flat()
-    .map((f) => f.key);
-  expect([...objects.keys()].sort()).toEqual(keys.sort());
+/** A snapshot as the stored objects the shared checks read. */
+function storedObjects(objects: Map<string, Buffer>): StoredObjects {
+  return { read: (key) => objects.get(key), keys: () => [...objects.keys()] };
 }
 
 async function expectNothingLeft(subject: RemoteSubject): Promise<void> {
   await eventually(async () => expect([...(await subject.snapshot()).keys()]).toEqual([]));
   if (subject.pendingUploads) await eventually(async () => expect(await subject.pendingUploads!()).toEqual([]));
 }
-
-// A real 1x1 PNG, so that it passes any row's allowedTypes too.
-const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082', 'hex');
-const NORMAL_UPLOAD = buildMultipart([{ name: 'file', filename: 'after.png', content: PNG, contentType: 'image/png' }]);
 
 /** Sends a request whose response may be lost with its connection: the response, or `undefined` when the connection closed first. */
 async function sendOrLose(transport: HttpTransport, request: TestRequest): Promise<TestResponse | undefined> {
@@ -114,7 +100,7 @@ async function runCase(subject: RemoteSubject, testCase: RemoteCase): Promise<vo
   expect(configured.status, await configured.clone().text()).toBe(200);
   const state = () => getJson<CaseState>(`${subject.url}/_state`);
   const transport = socketTransport(subject.url);
-  const { request, parts } = requestOf(testCase);
+  const { request, parts } = caseRequest(testCase);
 
   if (testCase.abortAfter !== undefined) {
     const half = testCase.abortAfter / 2;
@@ -127,7 +113,7 @@ async function runCase(subject: RemoteSubject, testCase: RemoteCase): Promise<vo
       // The connection went before the response: the server's side must still be right.
       await eventually(async () => expect((await state()).outcomes[0]?.error?.code).toBe(testCase.code));
       await expectNothingLeft(subject);
-      return afterwards(transport, testCase);
+      return expectNormalUploadAfterwards(transport, testCase);
     }
     expect(response.status, response.body.toString().slice(0, 300)).toBe(testCase.status);
     let objects = await subject.snapshot();
@@ -135,26 +121,15 @@ async function runCase(subject: RemoteSubject, testCase: RemoteCase): Promise<vo
       const { files, fields, upload } = response.json;
       expect(files).toEqual(upload.files);
       expect(fields).toEqual(upload.fields);
-      expectFilesStored(parts, upload, objects);
+      expectFilesStored(parts, upload, storedObjects(objects));
     } else {
-      expect(response.headers['content-type']).toMatch(/^application\/json/);
-      expect(response.json.error.code).toBe(testCase.code);
-      expect(response.json.error.message.startsWith(ERROR_TABLE[testCase.code!].message), response.json.error.message).toBe(true);
-      expect(response.body.toString()).not.toMatch(/"stack"|\n\s+at /);
+      expectJsonError(response, testCase);
       await expectNothingLeft(subject);
       objects = await subject.snapshot();
     }
     await testCase.check?.({ response, storage: await asMemoryStorage(objects), result: undefined, request });
   }
-  await afterwards(transport, testCase);
-}
-
-/** The same app still takes a normal upload after the case. */
-async function afterwards(transport: HttpTransport, testCase: HttpCase): Promise<void> {
-  if (testCase.preRead) return;
-  const after = await transport.send({ headers: { 'content-type': NORMAL_UPLOAD.contentType }, body: NORMAL_UPLOAD.body });
-  expect(after.status, 'a normal upload afterwards').toBe(200);
-  expect(after.json.files.file[0]).toMatchObject({ size: PNG.length, type: 'image/png' });
+  await expectNormalUploadAfterwards(transport, testCase);
 }
 
 /**
