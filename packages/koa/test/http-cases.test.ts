@@ -1,6 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
-import { runHttpCases, socketTransport } from '@sluice/core/testing';
+import { runHttpCases, serverSubject } from '@sluice/core/testing';
 import { upload } from '../src/index.js';
 
 runHttpCases('koa', async ({ handler, preRead }) => {
@@ -19,15 +18,5 @@ runHttpCases('koa', async ({ handler, preRead }) => {
       ctx.body = { files: ctx.request.files, fields: ctx.request.body, upload: ctx.state.upload };
     });
   });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    transport: socketTransport(`http://127.0.0.1:${port}`),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return serverSubject(app.listen(0, '127.0.0.1'));
 });
