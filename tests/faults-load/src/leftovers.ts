@@ -3,6 +3,7 @@ import path from 'node:path';
 import { CreateBucketCommand, DeleteObjectCommand, AbortMultipartUploadCommand, ListMultipartUploadsCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import type { Env } from '@sluice/demo-common';
+import { targetClientConfig, type S3Target } from '@sluice/s3-rig';
 
 /** Every file under `dir` (hidden `.partial` files included), relative, minus `keep`. */
 export async function diskLeftovers(dir: string, keep: ReadonlySet<string> = new Set()): Promise<string[]> {
@@ -18,23 +19,11 @@ export async function diskLeftovers(dir: string, keep: ReadonlySet<string> = new
 }
 
 /** How a test reaches an S3 server (the shape `inject('s3')` and `startLocalCluster` give). */
-export interface S3Target {
-  endpoint: string;
-  region: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  forcePathStyle: boolean;
-}
+export type { S3Target } from '@sluice/s3-rig';
 
+/** A client for `target`, with the rig's settings for radosgw. */
 export function s3Client(target: S3Target): S3Client {
-  return new S3Client({
-    endpoint: target.endpoint,
-    region: target.region,
-    forcePathStyle: target.forcePathStyle,
-    credentials: { accessKeyId: target.accessKeyId, secretAccessKey: target.secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  return new S3Client(targetClientConfig(target));
 }
 
 /** The demo environment for STORAGE=s3 against `target` and `bucket`. */
@@ -104,21 +93,8 @@ export async function settleEmpty(look: () => Promise<string[]>, ms: number): Pr
   return { left, polls };
 }
 
-/**
- * Records the name of every command an S3 client sends (CreateMultipartUpload,
- * AbortMultipartUpload ...), so a test can prove the case it built happened.
- */
-export function recordCommands(client: S3Client): string[] {
-  const names: string[] = [];
-  client.middlewareStack.add(
-    (next, context) => (args) => {
-      names.push(context.commandName ?? '?');
-      return next(args);
-    },
-    { step: 'initialize', name: 'sluiceFaultsLoadRecordCommands' },
-  );
-  return names;
-}
+/** Records the name of every command an S3 client sends, so a test can prove the case it built happened. */
+export { recordCommands } from '@sluice/s3-rig';
 
 /** The S3 client of a driver built by the demo (`s3Storage` exposes it), or undefined for other drivers. */
 export function clientOf(storage: unknown): S3Client | undefined {
