@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { CreateBucketCommand, ListMultipartUploadsCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
-import { connection } from '@sluice/s3-rig';
+import { CreateBucketCommand, ListMultipartUploadsCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { connection, testClient } from '@sluice/s3-rig';
 
 /** A fresh bucket on the suite's S3 server, and the demo environment that uses it. */
 export interface SharedBucket {
@@ -16,14 +16,7 @@ export interface SharedBucket {
 /** Creates a bucket for one cluster (two instances share it). */
 export async function sharedBucket(label: string): Promise<SharedBucket> {
   const s3 = connection();
-  const client = new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: s3.forcePathStyle,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const client = testClient();
   const bucket = s3.bucket ?? `sluice-cl-${label}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`.slice(0, 63);
   if (!s3.bucket) await client.send(new CreateBucketCommand({ Bucket: bucket }));
   const keys = async (): Promise<string[]> => {
