@@ -78,17 +78,22 @@ function indexOfFloor(input: ParseInput): Promise<Count> {
   });
 }
 
-function rawBusboy(input: ParseInput): Promise<Count> {
+/**
+ * Counts what a busboy-style parser (busboy and @fastify/busboy emit the same
+ * `file`, `field` and `finish` events) makes of `input`. `create` builds the
+ * parser inside the promise, so that a constructor error rejects it.
+ */
+function countBusboyParts(create: () => Writable, input: ParseInput): Promise<Count> {
   const count = zero();
   return new Promise((resolve, reject) => {
-    const parser = busboy({ headers: { 'content-type': input.contentType }, defParamCharset: 'utf8', limits: { fields: Infinity, files: Infinity, parts: Infinity } });
-    parser.on('file', (_name, stream) => {
+    const parser = create();
+    parser.on('file', (_name: string, stream: Readable) => {
       count.files += 1;
       stream.on('data', (chunk: Buffer) => {
         count.fileBytes += chunk.length;
       });
     });
-    parser.on('field', (_name, value) => {
+    parser.on('field', (_name: string, value: string) => {
       count.fields += 1;
       count.fieldBytes += Buffer.byteLength(value);
     });
@@ -98,24 +103,12 @@ function rawBusboy(input: ParseInput): Promise<Count> {
   });
 }
 
+function rawBusboy(input: ParseInput): Promise<Count> {
+  return countBusboyParts(() => busboy({ headers: { 'content-type': input.contentType }, defParamCharset: 'utf8', limits: { fields: Infinity, files: Infinity, parts: Infinity } }), input);
+}
+
 function rawFastifyBusboy(input: ParseInput): Promise<Count> {
-  const count = zero();
-  return new Promise((resolve, reject) => {
-    const parser = FastifyBusboy({ headers: { 'content-type': input.contentType } });
-    parser.on('file', (_name, stream) => {
-      count.files += 1;
-      stream.on('data', (chunk: Buffer) => {
-        count.fileBytes += chunk.length;
-      });
-    });
-    parser.on('field', (_name, value) => {
-      count.fields += 1;
-      count.fieldBytes += Buffer.byteLength(value);
-    });
-    parser.on('finish', () => resolve(count));
-    parser.on('error', reject);
-    chunkStream(input.chunks).pipe(parser);
-  });
+  return countBusboyParts(() => FastifyBusboy({ headers: { 'content-type': input.contentType } }), input);
 }
 
 /** A writable that counts and drops: formidable's file target when nothing is stored. */
