@@ -4,6 +4,8 @@ import { headBytes, patchHeaders, uploadUrl } from './tus-client.js';
 import { checksumOf } from './tus-rows-patch.js';
 import { describeResponse, expectCompleted, expectStored, TUS_IDLE_MS, waitUntil, type TusRow, type TusRowContext } from './tus-run.js';
 
+const MiB = 1024 * 1024;
+
 /** The head of a PATCH of `length` bytes at `offset`. */
 function patchHead(id: string, offset: number, length: number, extra: Array<[string, string]> = []): Buffer {
   return headBytes({ method: 'PATCH', target: uploadUrl(id), headers: patchHeaders(offset, length, extra) });
@@ -42,6 +44,27 @@ export const TUS_INTERRUPT_ROWS: readonly TusRow[] = [
       await settledWithError(context, id);
       await expectStored(context, id, content.subarray(0, 1800));
       await resumeAndFinish(context, id, content);
+    },
+  },
+  {
+    name: 'a 9 MiB PATCH cut after 8.5 MiB (an S3 part and a tail): the held bytes equal the offset, one resume completes byte-exact, another is deleted clean',
+    storage: true,
+    options: { limits: { fileSize: 16 * MiB } },
+    async run(context) {
+      const { expect, client, subject } = context;
+      const content = randomBytes(9 * MiB);
+      const cut = 8 * MiB + MiB / 2;
+      for (const id of [await client.create(content.length), await client.create(content.length)]) {
+        await client.exchange(
+          [step.write(patchHead(id, 0, content.length)), step.write(content.subarray(0, cut)), step.until(() => (context.probe.received.get(id) ?? 0) >= cut, 15_000), step.destroy()],
+          20_000,
+        );
+        await settledWithError(context, id);
+        expect(await client.offset(id)).toBe(cut);
+        expect(await subject.storedSize(id)).toBe(cut);
+      }
+      // The first resumes to completion; the second is left for the runner's DELETE (S3: the multipart upload must be aborted).
+      await resumeAndFinish(context, [...client.created][0]!, content);
     },
   },
   {

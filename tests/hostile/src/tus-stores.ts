@@ -1,7 +1,7 @@
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListPartsCommand } from '@aws-sdk/client-s3';
 import { keys, memoryStorage, type KeyFunction } from '@sluice/core';
 import { s3Resumable } from '@sluice/core/s3';
 import { diskResumable, memoryResumable, type ResumableStore } from '@sluice/core/tus';
@@ -26,6 +26,12 @@ export interface TusStoreSubject {
    * holds no state for `id`.
    */
   stored(id: string): Promise<Buffer | undefined>;
+  /**
+   * How many bytes the medium holds for an incomplete upload, also once S3
+   * parts exist: the sizes S3 lists for the multipart upload plus the tail
+   * object's size. `undefined` when the store holds no state for `id`.
+   */
+  storedSize(id: string): Promise<number | undefined>;
   /** A completed upload's final object, or `undefined`. */
   readFinal(key: string): Promise<Buffer | undefined>;
   /**
@@ -56,6 +62,7 @@ export function memoryTusFactory(): TusStoreFactory {
       key: undefined,
       keyPrefix: '',
       stored: async (id) => ((await store.getInfo(id)) ? store.readHead(id, Number.MAX_SAFE_INTEGER) : undefined),
+      storedSize: async (id) => ((await store.getInfo(id)) ? (await store.readHead(id, Number.MAX_SAFE_INTEGER)).length : undefined),
       readFinal: async (key) => storage.read(key),
       leftovers: async () => {
         const found: string[] = [];
@@ -85,6 +92,7 @@ export function diskTusFactory(): TusStoreFactory {
       key: undefined,
       keyPrefix: '',
       stored: async (id) => ((await store.getInfo(id)) ? readFile(path.join(root, '.tus', `${id}.data.partial`)) : undefined),
+      storedSize: async (id) => ((await store.getInfo(id)) ? (await stat(path.join(root, '.tus', `${id}.data.partial`))).size : undefined),
       readFinal: (key) => readFile(path.join(root, key)).catch(() => undefined),
       leftovers: async () => (await walk(caseDir)).map((file) => (file.startsWith('root/') ? file.slice('root/'.length) : `OUTSIDE THE ROOT: ${file}`)),
       dispose: () => rm(caseDir, { recursive: true, force: true }),
@@ -111,19 +119,39 @@ export function s3TusFactory(): TusStoreFactory {
         throw error;
       }
     };
+    type S3State = { key?: string; s3: { uploadId?: string; parts: unknown[]; tail?: { n: number } } };
+    const stateOf = async (id: string): Promise<S3State | undefined> => {
+      const raw = await getObject(`${statePrefix}${id}.info`);
+      return raw ? (JSON.parse(raw.toString('utf8')) as S3State) : undefined;
+    };
     return {
       kind: 's3',
       store,
       key: keys.dated({ prefix: `${space.prefix}files` }),
       keyPrefix: `${space.prefix}files/`,
       async stored(id) {
-        const raw = await getObject(`${statePrefix}${id}.info`);
-        if (!raw) return undefined;
-        const s3 = (JSON.parse(raw.toString('utf8')) as { s3: { parts: unknown[]; tail?: { n: number } } }).s3;
+        const s3 = (await stateOf(id))?.s3;
+        if (!s3) return undefined;
         // The rows stay far below a 5 MiB part: every stored byte is in the tail object.
         if (s3.parts.length > 0) throw new Error('the tus rows expect no S3 part');
         if (!s3.tail) return Buffer.alloc(0);
         return (await getObject(`${statePrefix}${id}.partial.${s3.tail.n}`)) ?? Buffer.from('TAIL OBJECT MISSING');
+      },
+      async storedSize(id) {
+        const state = await stateOf(id);
+        if (!state) return undefined;
+        let size = 0;
+        if (state.s3.uploadId !== undefined) {
+          // One page is enough: the rows stay far below 1000 parts.
+          const page = await space.client.send(new ListPartsCommand({ Bucket: space.bucket, Key: state.key, UploadId: state.s3.uploadId, MaxParts: 1000 }));
+          if (page.IsTruncated && (page.Parts?.length ?? 0) >= 1000) throw new Error('the tus rows expect fewer than 1000 S3 parts');
+          for (const part of page.Parts ?? []) size += part.Size ?? 0;
+        }
+        if (state.s3.tail) {
+          const tail = await space.client.send(new HeadObjectCommand({ Bucket: space.bucket, Key: `${statePrefix}${id}.partial.${state.s3.tail.n}` }));
+          size += tail.ContentLength ?? 0;
+        }
+        return size;
       },
       readFinal: getObject,
       leftovers: () => space.leftovers(),
