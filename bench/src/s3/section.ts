@@ -1,15 +1,10 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { noiseOf } from '../lib/content.js';
+import { haveRadosgwScripts, startRadosgw, stopRadosgw } from '../lib/radosgw.js';
 import { MiB } from '../lib/stats.js';
 import { BenchServer, measureLibStorage, measureUpload, type Measurement } from '../http/bench-server.js';
 import { uploadBody } from '../http/client.js';
 import type { HttpConfig } from '../http/section.js';
 import { S3_PART_SIZE, S3_QUEUE_SIZE, type ServerKind } from '../http/kinds.js';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export const S3_KINDS: ServerKind[] = ['sluice-s3', 'multer-s3', 'lib-storage'];
 
@@ -28,18 +23,6 @@ export interface S3Results {
   queueSize: number;
   /** Sluice's default memoryBudget: the larger of 256 MiB and 12 parts. */
   memoryBudget: number;
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    child.on('error', (error) => resolve({ code: 1, stdout, stderr: String(error) }));
-  });
 }
 
 /**
@@ -67,15 +50,11 @@ export async function runS3(config: HttpConfig): Promise<S3Results> {
   } catch (error) {
     return { ...empty, reason: `@sluice/core/s3 cannot be imported: ${(error as Error).message}` };
   }
-  if (!existsSync(path.join(repoRoot, 'scripts/s3-local/start.sh'))) return { ...empty, reason: 'scripts/s3-local/start.sh is missing' };
+  if (!haveRadosgwScripts()) return { ...empty, reason: 'scripts/s3-local/start.sh is missing' };
   config.log('  s3: starting radosgw (scripts/s3-local/start.sh)…');
-  const started = await run('bash', ['scripts/s3-local/start.sh']);
-  if (started.code !== 0) return { ...empty, reason: `scripts/s3-local/start.sh failed: ${started.stderr.trim().split('\n').slice(-3).join(' / ')}` };
-  const env: Record<string, string> = {};
-  for (const line of started.stdout.trim().split('\n')) {
-    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (match) env[match[1]!] = match[2]!;
-  }
+  const started = await startRadosgw();
+  if ('failure' in started) return { ...empty, reason: started.failure };
+  const { env } = started;
   const dir = env.S3_LOCAL_DIR;
   const servers = new Map<ServerKind, BenchServer>();
   try {
@@ -125,6 +104,6 @@ export async function runS3(config: HttpConfig): Promise<S3Results> {
     return results;
   } finally {
     await Promise.all([...servers.values()].map((server) => server.stop()));
-    if (dir) await run('bash', ['scripts/s3-local/stop.sh', dir]);
+    if (dir) await stopRadosgw(dir);
   }
 }

@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Child } from '../lib/child.js';
 import { noiseOf } from '../lib/content.js';
 import { readRss, resetPeakRss, RssSampler } from '../lib/proc.js';
+import { haveRadosgwScripts, startRadosgw, stopRadosgw } from '../lib/radosgw.js';
 import { MiB } from '../lib/stats.js';
 import { BenchServer, measureUpload } from '../http/bench-server.js';
 import { uploadBody } from '../http/client.js';
@@ -15,7 +15,6 @@ import { DiskWatch, writeBytesOf } from './disk-watch.js';
 import { TUS_PATH, type TusKind } from './kinds.js';
 import { emptyBucket, s3Client, type S3Env } from './bucket.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const serverPath = path.join(path.dirname(fileURLToPath(import.meta.url)), 'server.ts');
 
 /** Every contender of the tus section: the two tus servers and Sluice's own multipart POST. */
@@ -53,18 +52,6 @@ export interface TusResults {
   rows: Partial<Record<TusContender, TusMeasurement[]>>;
   /** Sluice's default memoryBudget for S3: the line peak RSS is judged against. */
   memoryBudget: number;
-}
-
-function run(command: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    child.on('error', (error) => resolve({ code: 1, stdout, stderr: String(error) }));
-  });
 }
 
 /** A tus server process with its own TMPDIR. */
@@ -180,15 +167,11 @@ export async function runTus(config: HttpConfig, size: { fileBytes?: number; rou
   } catch (error) {
     return { ...results, reason: `@sluice/core/s3 cannot be imported: ${(error as Error).message}` };
   }
-  if (!existsSync(path.join(repoRoot, 'scripts/s3-local/start.sh'))) return { ...results, reason: 'scripts/s3-local/start.sh is missing' };
+  if (!haveRadosgwScripts()) return { ...results, reason: 'scripts/s3-local/start.sh is missing' };
   config.log('  tus: starting radosgw (scripts/s3-local/start.sh)…');
-  const started = await run('bash', ['scripts/s3-local/start.sh']);
-  if (started.code !== 0) throw new Error(`scripts/s3-local/start.sh failed: ${started.stderr.trim().split('\n').slice(-3).join(' / ')}`);
-  const env: S3Env = {};
-  for (const line of started.stdout.trim().split('\n')) {
-    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (match) env[match[1]!] = match[2]!;
-  }
+  const started = await startRadosgw();
+  if ('failure' in started) throw new Error(started.failure);
+  const env: S3Env = started.env;
   const contenders = new Map<TusContender, Contender>();
   const client = s3Client(env);
   const bucket = `sluice-bench-tus-${Date.now().toString(36)}`;
@@ -227,6 +210,6 @@ export async function runTus(config: HttpConfig, size: { fileBytes?: number; rou
   } finally {
     await Promise.all([...contenders.values()].map((c) => c.stop()));
     client.destroy();
-    if (env.S3_LOCAL_DIR) await run('bash', ['scripts/s3-local/stop.sh', env.S3_LOCAL_DIR]);
+    if (env.S3_LOCAL_DIR) await stopRadosgw(env.S3_LOCAL_DIR);
   }
 }
