@@ -43,6 +43,30 @@ beforeAll(async () => {
 });
 afterAll(() => r2?.dispose());
 
+/**
+ * The simulator's bucket with every multipart upload's `uploadPart` replaced
+ * by `uploadPart(upload)`, which may call the real one: how a test injects a
+ * fault or counts parts, since the simulator does neither on demand.
+ */
+function withUploadPart(uploadPart: (upload: R2MultipartUploadLike) => R2MultipartUploadLike['uploadPart']): R2BucketLike {
+  return {
+    put: (...args) => r2.bucket.put(...args),
+    get: (key) => r2.bucket.get(key),
+    delete: (keys) => r2.bucket.delete(keys),
+    list: (options) => r2.bucket.list(options),
+    async createMultipartUpload(key, options) {
+      const upload = await r2.bucket.createMultipartUpload(key, options);
+      return {
+        key: upload.key,
+        uploadId: upload.uploadId,
+        uploadPart: uploadPart(upload),
+        abort: () => upload.abort(),
+        complete: (parts) => upload.complete(parts),
+      };
+    },
+  };
+}
+
 runStorageConformance('r2 (miniflare)', async () => {
   await r2.clear();
   return {
@@ -96,23 +120,7 @@ describe('r2 driver: multipart and failures', () => {
 
   it('an R2 failure on a part rejects with STORAGE_FAILED, aborts the upload and keeps the message out of the client text', async () => {
     // The simulator fails no part on demand: this wrapper forwards to it and fails part 2 (the one fault injected).
-    const failing: R2BucketLike = {
-      put: (...args) => r2.bucket.put(...args),
-      get: (key) => r2.bucket.get(key),
-      delete: (keys) => r2.bucket.delete(keys),
-      list: (options) => r2.bucket.list(options),
-      async createMultipartUpload(key, options) {
-        const upload = await r2.bucket.createMultipartUpload(key, options);
-        const wrapped: R2MultipartUploadLike = {
-          key: upload.key,
-          uploadId: upload.uploadId,
-          uploadPart: (n, value) => (n === 2 ? Promise.reject(new Error('R2 internal error for bucket secret-name')) : upload.uploadPart(n, value)),
-          abort: () => upload.abort(),
-          complete: (parts) => upload.complete(parts),
-        };
-        return wrapped;
-      },
-    };
+    const failing = withUploadPart((upload) => (n, value) => (n === 2 ? Promise.reject(new Error('R2 internal error for bucket secret-name')) : upload.uploadPart(n, value)));
     const driver = r2Storage({ bucket: failing });
     const error: unknown = await driver.put('r2-fails.bin', chunked(randomBytes(3 * PART + 10)), { signal: new AbortController().signal, file }).catch((e: unknown) => e);
     expect(isUploadError(error) && error.code).toBe('STORAGE_FAILED');
@@ -125,31 +133,16 @@ describe('r2 driver: multipart and failures', () => {
     let maxInFlight = 0;
     let stored = 0;
     let worstAhead = 0;
-    const counting: R2BucketLike = {
-      put: (...args) => r2.bucket.put(...args),
-      get: (key) => r2.bucket.get(key),
-      delete: (keys) => r2.bucket.delete(keys),
-      list: (options) => r2.bucket.list(options),
-      async createMultipartUpload(key, options) {
-        const upload = await r2.bucket.createMultipartUpload(key, options);
-        return {
-          key: upload.key,
-          uploadId: upload.uploadId,
-          async uploadPart(n, value) {
-            inFlight += 1;
-            maxInFlight = Math.max(maxInFlight, inFlight);
-            try {
-              return await upload.uploadPart(n, value);
-            } finally {
-              inFlight -= 1;
-              stored += (value as Uint8Array).byteLength;
-            }
-          },
-          abort: () => upload.abort(),
-          complete: (parts) => upload.complete(parts),
-        };
-      },
-    };
+    const counting = withUploadPart((upload) => async (n, value) => {
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      try {
+        return await upload.uploadPart(n, value);
+      } finally {
+        inFlight -= 1;
+        stored += (value as Uint8Array).byteLength;
+      }
+    });
     const driver = r2Storage({ bucket: counting });
     const data = randomBytes(6 * PART + 12_345);
     // Bytes pulled from the body but not yet stored by R2 are what the driver (and the stream's small buffer) hold.
