@@ -1,18 +1,11 @@
 import { AbortMultipartUploadCommand, DeleteObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { s3ClientConfig, type S3Env } from './s3-config.js';
 
-/** The variables scripts/s3-local/start.sh prints. */
-export type S3Env = Record<string, string | undefined>;
+export type { S3Env } from './s3-config.js';
 
 /** An S3 client for the radosgw that start.sh started. */
 export function s3Client(env: S3Env): S3Client {
-  return new S3Client({
-    endpoint: env.S3_ENDPOINT,
-    region: env.S3_REGION ?? 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  return new S3Client(s3ClientConfig(env));
 }
 
 /**

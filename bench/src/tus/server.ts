@@ -9,19 +9,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serveRequests } from '../lib/child.js';
 import { TUS_PART_SIZE, TUS_PATH, type TusKind } from './kinds.js';
+import { s3ClientConfig } from './s3-config.js';
 
 const kind = process.argv[2] as TusKind;
 const env = process.env;
 const bucket = env.S3_BUCKET!;
-const clientConfig = {
-  endpoint: env.S3_ENDPOINT,
-  region: env.S3_REGION ?? 'us-east-1',
-  forcePathStyle: true,
-  credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
-  // radosgw 16 predates the SDK's default CRC32 request checksums.
-  requestChecksumCalculation: 'WHEN_REQUIRED',
-  responseChecksumValidation: 'WHEN_REQUIRED',
-} as const;
+const clientConfig = s3ClientConfig(env);
 
 /** Keys of the uploads completed since the last cleanup. */
 const completed: string[] = [];
