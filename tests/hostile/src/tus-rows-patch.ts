@@ -114,6 +114,41 @@ export const TUS_PATCH_ROWS: readonly TusRow[] = [
     },
   },
   {
+    name: 'PATCH Upload-Length that differs from a known length, or below the offset of a deferred one: 400, nothing changes; a deferred length is fixed once',
+    async run(context) {
+      const { expect, client } = context;
+      const known = await uploadWith(context, 10, 'abcd');
+      expectTusError(expect, await rawPatch(context, known, [...patchHeaders(4, 3), ['Upload-Length', '11']], 'efg'), 400);
+      await expectStored(context, known, Buffer.from('abcd'));
+      const deferred = await client.create('defer');
+      expect((await client.patch(deferred, 0, 'abcd')).status).toBe(204);
+      expectTusError(expect, await rawPatch(context, deferred, [...patchHeaders(4, 0), ['Upload-Length', '3']], ''), 400);
+      expect((await client.head(deferred)).headers['upload-defer-length']).toBe('1');
+      const fixed = await rawPatch(context, deferred, [...patchHeaders(4, 2), ['Upload-Length', '8']], 'ef');
+      expect(fixed.status, describeResponse(fixed)).toBe(204);
+      expect(fixed.headers['upload-length']).toBe('8');
+      expectTusError(expect, await rawPatch(context, deferred, [...patchHeaders(6, 2), ['Upload-Length', '9']], 'gh'), 400);
+      await expectStored(context, deferred, Buffer.from('abcdef'));
+      expect((await client.patch(deferred, 6, 'gh')).status).toBe(204);
+      await expectCompleted(context, deferred, Buffer.from('abcdefgh'));
+    },
+  },
+  {
+    name: 'an upload past Upload-Expires: 410 for HEAD and PATCH; the sweep removes it with its bytes, then 404',
+    storage: true,
+    options: { expiresAfterMs: 400 },
+    async run(context) {
+      const { expect, client, tus } = context;
+      const id = await uploadWith(context, 10, 'abcd');
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expectTusError(expect, await client.head(id), 410);
+      expectTusError(expect, await client.patch(id, 4, 'efg'), 410);
+      expect((await tus.sweepExpired()).removed).toBe(1);
+      expectTusError(expect, await client.head(id), 404);
+      expect(await context.subject.leftovers()).toEqual([]);
+    },
+  },
+  {
     name: 'Upload-Checksum: unsupported or malformed 400, wrong digest 460 with nothing recorded, a right one 204',
     storage: true,
     async run(context) {

@@ -4,14 +4,16 @@ import { serve } from '@hono/node-server';
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
+import Koa from 'koa';
 import type { TusHandler } from '@sluice/core/tus';
 import { tusRouter } from '@sluice/express';
 import { sluiceTus } from '@sluice/fastify';
 import { tusHono } from '@sluice/hono';
+import { tusMiddleware } from '@sluice/koa';
 import { NODE_SERVER_OPTIONS } from './servers.js';
 
 /** The adapters the tus rows run on, each on a real Node HTTP server. */
-export const TUS_ADAPTERS = ['express', 'hono', 'fastify'] as const;
+export const TUS_ADAPTERS = ['express', 'koa', 'hono', 'fastify'] as const;
 /** One of {@link TUS_ADAPTERS}. */
 export type TusAdapterName = (typeof TUS_ADAPTERS)[number];
 
@@ -32,6 +34,13 @@ function expressServer(tus: AnyTus): http.Server {
   const app = express();
   app.use(TUS_PATH, tusRouter(tus));
   return http.createServer(NODE_SERVER_OPTIONS, app);
+}
+
+function koaServer(tus: AnyTus): http.Server {
+  const app = new Koa();
+  app.silent = true;
+  app.use(tusMiddleware(tus, { path: TUS_PATH }));
+  return http.createServer(NODE_SERVER_OPTIONS, app.callback());
 }
 
 function honoServer(tus: AnyTus): http.Server {
@@ -59,7 +68,7 @@ function listening(server: http.Server): Promise<number> {
 
 /**
  * Mounts `tus` at {@link TUS_PATH} the way each adapter's documentation says
- * (`app.use('/tus', tusRouter(tus))`, `app.all('/tus/*', tusHono(tus))`,
+ * (`app.use('/tus', tusRouter(tus))`, `app.use(tusMiddleware(tus, { path: '/tus' }))`, `app.all('/tus/*', tusHono(tus))`,
  * `register(sluiceTus, { prefix: '/tus' })`) on a Node server with the
  * suite's short {@link NODE_SERVER_OPTIONS}, on an ephemeral loopback port.
  */
@@ -67,7 +76,7 @@ export async function startTusServer(adapter: TusAdapterName, tus: AnyTus): Prom
   let server: http.Server;
   if (adapter === 'hono') server = honoServer(tus);
   else {
-    server = adapter === 'express' ? expressServer(tus) : await fastifyServer(tus);
+    server = adapter === 'express' ? expressServer(tus) : adapter === 'koa' ? koaServer(tus) : await fastifyServer(tus);
     server.listen(0, '127.0.0.1');
   }
   // A client may half-close once its request is sent; see servers.ts.
