@@ -1,8 +1,6 @@
 import { diskStorage, memoryStorage, type StorageDriver } from '@sluice/core';
-import { ConfigError, type DemoConfig } from './config.js';
-
-/** The S3 driver's module; a variable so that the demos build and run without it. */
-const S3_MODULE = '@sluice/core/s3';
+import type { DemoConfig } from './config.js';
+import { S3_MODULE, s3ClientConfig, s3ModuleExport } from './s3-module.js';
 
 /** How the S3 driver module is loaded (replaceable in tests). */
 export type ImportS3 = () => Promise<{ s3Storage?: (options: Record<string, unknown>) => StorageDriver }>;
@@ -20,17 +18,10 @@ export async function createStorage(config: DemoConfig, importS3: ImportS3 = imp
   const storage = config.storage;
   if (storage.kind === 'memory') return memoryStorage({ maxTotalBytes: DEMO_MEMORY_LIMIT });
   if (storage.kind === 'disk') return diskStorage({ root: storage.dir });
-  let s3Storage: ((options: Record<string, unknown>) => StorageDriver) | undefined;
   // The SDK warns on Node 20 about its releases after early 2027; the repository pins the SDK.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  try {
-    s3Storage = (await importS3()).s3Storage;
-  } catch (error) {
-    throw new ConfigError(`STORAGE=s3 needs the S3 driver (${S3_MODULE}), which could not be loaded: ${(error as Error).message}`);
-  }
-  if (typeof s3Storage !== 'function') throw new ConfigError(`STORAGE=s3 needs the S3 driver: ${S3_MODULE} has no s3Storage export`);
-  const credentials = storage.accessKeyId ? { accessKeyId: storage.accessKeyId, secretAccessKey: storage.secretAccessKey } : undefined;
-  const clientConfig = { region: storage.region, endpoint: storage.endpoint, forcePathStyle: storage.forcePathStyle, ...(credentials ? { credentials } : {}) };
+  const s3Storage = await s3ModuleExport(importS3, 's3Storage');
+  const clientConfig = s3ClientConfig(storage);
   if (storage.createBucket) await ensureBucket(storage.bucket, clientConfig);
   return s3Storage({ bucket: storage.bucket, clientConfig });
 }

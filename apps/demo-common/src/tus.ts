@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { datedKey, type KeyFunction, type MemoryStorage, type StorageDriver, type UploadLocker, type LoadGovernor } from '@sluice/core';
 import { createTusHandler, diskResumable, memoryResumable, type ResumableStore, type TusHandler } from '@sluice/core/tus';
-import { ConfigError, type DemoConfig } from './config.js';
+import type { DemoConfig } from './config.js';
+import { S3_MODULE, s3ClientConfig, s3ModuleExport } from './s3-module.js';
 import { refuseActiveTypes } from './upload-options.js';
 
 /** Where every demo serves the tus endpoint: creation is `POST /tus`, an upload lives at `/tus/<id>`. */
@@ -20,9 +21,6 @@ export function isTusState(key: string): boolean {
   return key.startsWith(TUS_STATE_PREFIX);
 }
 
-/** The S3 module; a variable so that the demos build and run without it. */
-const S3_MODULE = '@sluice/core/s3';
-
 /** How the S3 resumable store is loaded (replaceable in tests). */
 export type ImportS3Resumable = () => Promise<{ s3Resumable?: (options: Record<string, unknown>) => ResumableStore }>;
 
@@ -39,16 +37,8 @@ export async function createResumableStore(config: DemoConfig, storage: StorageD
   const settings = config.storage;
   if (settings.kind === 'disk') return diskResumable({ root: settings.dir });
   if (settings.kind === 'memory') return memoryResumable({ storage: storage as MemoryStorage });
-  let s3Resumable: ((options: Record<string, unknown>) => ResumableStore) | undefined;
-  try {
-    s3Resumable = (await importS3()).s3Resumable;
-  } catch (error) {
-    throw new ConfigError(`STORAGE=s3 needs the S3 driver (${S3_MODULE}), which could not be loaded: ${(error as Error).message}`);
-  }
-  if (typeof s3Resumable !== 'function') throw new ConfigError(`STORAGE=s3 needs the S3 driver: ${S3_MODULE} has no s3Resumable export`);
-  const credentials = settings.accessKeyId ? { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey } : undefined;
-  const clientConfig = { region: settings.region, endpoint: settings.endpoint, forcePathStyle: settings.forcePathStyle, ...(credentials ? { credentials } : {}) };
-  return s3Resumable({ bucket: settings.bucket, clientConfig, statePrefix: TUS_STATE_PREFIX });
+  const s3Resumable = await s3ModuleExport(importS3, 's3Resumable');
+  return s3Resumable({ bucket: settings.bucket, clientConfig: s3ClientConfig(settings), statePrefix: TUS_STATE_PREFIX });
 }
 
 /**
