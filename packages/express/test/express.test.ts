@@ -1,24 +1,14 @@
-import type { AddressInfo } from 'node:net';
-import { get as httpGet, type Server } from 'node:http';
+import { get as httpGet } from 'node:http';
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createUploadHandler, memoryStorage } from '@sluice/core';
-import { buildMultipart, socketTransport } from '@sluice/core/testing';
+import { buildMultipart, loopbackServers, socketTransport } from '@sluice/core/testing';
 import { UploadError, upload, uploadErrorHandler } from '../src/index.js';
 
-const servers: Server[] = [];
-afterEach(() => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    server.close();
-  }
-});
+const listening = loopbackServers();
 
 async function listen(app: Express): Promise<ReturnType<typeof socketTransport>> {
-  const server = app.listen(0, '127.0.0.1');
-  servers.push(server);
-  await new Promise((resolve) => server.once('listening', resolve));
-  return socketTransport(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  return socketTransport(await listening(app.listen(0, '127.0.0.1')));
 }
 
 function get(url: string): Promise<{ status: number; body: string }> {
@@ -83,8 +73,8 @@ describe('@sluice/express', () => {
     });
     app.use(uploadErrorHandler);
     app.use(((error, _req, res, _next) => res.status(error.status).json({ passedOn: true })) as ErrorRequestHandler);
-    await listen(app);
-    const response = await get(`http://127.0.0.1:${(servers[0]!.address() as AddressInfo).port}/boom`);
+    const base = await listening(app.listen(0, '127.0.0.1'));
+    const response = await get(`${base}/boom`);
     expect(response).toEqual({ status: 503, body: '{"passedOn":true}' });
   });
 

@@ -1,26 +1,14 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import express from 'express';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoredFile } from '@sluice/core';
 import { createTusHandler, memoryResumable, type TusHandler } from '@sluice/core/tus';
 import { tusRouter } from '../src/index.js';
+import { loopbackServers } from '@sluice/core/testing';
 import { roundTrip } from '@sluice/tus-test-client';
 
-const servers: Server[] = [];
-afterEach(() => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    server.close();
-  }
-});
+const listening = loopbackServers();
 
-async function listen(app: express.Express): Promise<string> {
-  const server = app.listen(0, '127.0.0.1');
-  servers.push(server);
-  await new Promise((resolve) => server.once('listening', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+const listen = (app: express.Express): Promise<string> => listening(app.listen(0, '127.0.0.1'));
 
 describe('@sluice/express tusRouter', () => {
   it('tus-js-client over a socket: start, cut off at 40 %, resume, complete, byte for byte', async () => {

@@ -1,25 +1,14 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import Koa from 'koa';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createUploadHandler, memoryStorage } from '@sluice/core';
-import { buildMultipart, socketTransport } from '@sluice/core/testing';
+import { buildMultipart, loopbackServers, socketTransport } from '@sluice/core/testing';
 import { UploadError, upload, uploadErrorHandler } from '../src/index.js';
 
-const servers: Server[] = [];
-afterEach(() => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    server.close();
-  }
-});
+const listening = loopbackServers();
 
 async function listen(app: Koa): Promise<ReturnType<typeof socketTransport>> {
   app.silent = true;
-  const server = app.listen(0, '127.0.0.1');
-  servers.push(server);
-  await new Promise((resolve) => server.once('listening', resolve));
-  return socketTransport(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  return socketTransport(await listening(app.listen(0, '127.0.0.1')));
 }
 
 const oneFile = buildMultipart([

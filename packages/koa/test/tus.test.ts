@@ -1,26 +1,16 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import Koa, { type Context } from 'koa';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoredFile } from '@sluice/core';
 import { createTusHandler, memoryResumable, type TusHandler } from '@sluice/core/tus';
 import { tusMiddleware } from '../src/index.js';
+import { loopbackServers } from '@sluice/core/testing';
 import { roundTrip } from '@sluice/tus-test-client';
 
-const servers: Server[] = [];
-afterEach(() => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    server.close();
-  }
-});
+const listening = loopbackServers();
 
-async function listen(app: Koa): Promise<string> {
+function listen(app: Koa): Promise<string> {
   app.silent = true;
-  const server = app.listen(0, '127.0.0.1');
-  servers.push(server);
-  await new Promise((resolve) => server.once('listening', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return listening(app.listen(0, '127.0.0.1'));
 }
 
 describe('@sluice/koa tusMiddleware', () => {
