@@ -114,6 +114,9 @@ export function diskResumable(options: DiskResumableOptions): DiskResumable {
         const fresh = await mustRead(id);
         checkWriter(fresh, lease, offset);
         await writeInfo({ ...fresh, offset: offset + out.bytesWritten, fence: nextFence(fresh, lease) });
+      } else {
+        // Discarded bytes (a checksum mismatch, an unverifiable body) do not keep their disk space until the next PATCH.
+        await truncate(pathOf(id, 'data'), offset).catch(() => {});
       }
       if (failure !== undefined) throw failure;
       return offset + out.bytesWritten;

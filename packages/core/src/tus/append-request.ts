@@ -12,9 +12,14 @@ import { removeRefused } from './finish-upload.js';
 import { typeGate } from './type-gate.js';
 import { loadChecksums } from '../file/checksums.js';
 
-/** Errors after which the upload is removed: the policy refused the file, not the transport. */
+/**
+ * Errors after which the upload is removed: the policy refused the file (its
+ * type, or `limits.fileSize` for a deferred length), not the transport. A body
+ * running past a known Upload-Length (a TusError 413) is the request's fault:
+ * the bytes up to the length are kept.
+ */
 function isPolicyRefusal(error: unknown): boolean {
-  return isUploadError(error) && (error.code === 'TYPE_NOT_ALLOWED' || error.code === 'LIMIT_FILE_SIZE');
+  return isUploadError(error) && !(error instanceof TusError) && (error.code === 'TYPE_NOT_ALLOWED' || error.code === 'LIMIT_FILE_SIZE');
 }
 
 /**

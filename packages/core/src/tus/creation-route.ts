@@ -2,7 +2,7 @@ import { randomId } from '../naming/key-strategies.js';
 import { sanitizeFilename } from '../naming/sanitize-filename.js';
 import { UploadError } from '../errors/upload-error.js';
 import { appendRequest } from './append-request.js';
-import { finishUpload } from './finish-upload.js';
+import { finishUpload, removeRefused } from './finish-upload.js';
 import type { PatchOutcome } from './patch-route.js';
 import { isOffsetStream } from './patch-route.js';
 import { parseMetadata, parseSize } from './protocol.js';
@@ -34,6 +34,9 @@ export async function creationRoute(call: TusCall<unknown>): Promise<PatchOutcom
   if (ex.header('upload-concat') !== undefined) throw new TusError(400, 'Concatenation is not supported');
   const withData = ex.hasBody && isOffsetStream(ex.header('content-type'));
   if (ex.hasBody && !withData) throw new TusError(415, 'Content-Type must be application/offset+octet-stream');
+  // Refused before anything is stored: an upload created now would be unreachable (no Location is sent with an error).
+  const declared = parseSize(ex.header('content-length'), 'Content-Length');
+  if (withData && length !== undefined && declared !== undefined && declared > length) throw new TusError(413, 'Request body exceeds Upload-Length');
   const metadata = parseMetadata(ex.header('upload-metadata'));
   const name = metadata.filename ?? metadata.name ?? '';
   const now = Date.now();
@@ -52,7 +55,12 @@ export async function creationRoute(call: TusCall<unknown>): Promise<PatchOutcom
   if (withData || length === 0) {
     const lease = await lockUpload(call, id);
     try {
-      if (withData) info = await appendRequest(call, info, lease);
+      if (withData)
+        info = await appendRequest(call, info, lease).catch(async (error: unknown) => {
+          // The answer carries no Location, so the client can never resume this upload: nothing of it is kept.
+          await removeRefused(call, id);
+          throw error;
+        });
       const finished = await finishUpload(call, info, lease);
       info = finished.info;
       file = finished.file;
