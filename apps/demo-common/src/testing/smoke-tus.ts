@@ -1,22 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig, type Env } from '../config.js';
-import { prepareDemo, type DemoSetup } from '../setup.js';
+import { describe, expect, it } from 'vitest';
+import { demoStarter } from './demo-starter.js';
 import type { StartDemo } from './smoke.js';
-import { freshS3Bucket } from './smoke-s3.js';
-import type { TestSpace } from '@sluice/s3-rig';
 import { neutralContent, settledTusOffset, tusClientUpload, tusOffset } from './tus-client.js';
 
 const MiB = 1024 * 1024;
-
-interface TusDemo {
-  url: string;
-  setup: DemoSetup;
-  /** STORAGE=s3: the fresh bucket. */
-  space?: TestSpace;
-}
 
 /**
  * The resumable side of every demo, on disk and on S3 (a fresh bucket on the
@@ -27,21 +14,7 @@ interface TusDemo {
  * `POST /upload`, and a refused upload leaves nothing behind.
  */
 export function runTusSmokeTests(framework: string, start: StartDemo): void {
-  const cleanups: Array<() => Promise<void>> = [];
-  afterAll(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-
-  async function startWith(storage: 'disk' | 's3', env: Env = {}): Promise<TusDemo> {
-    const dir = await mkdtemp(path.join(tmpdir(), `sluice-tus-${framework}-`));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    const s3 = storage === 's3' ? await freshS3Bucket(`tus-${framework}`) : undefined;
-    if (s3) cleanups.push(() => s3.space.cleanup());
-    const setup = await prepareDemo(loadConfig({ PORT: '0', UPLOAD_DIR: dir, MAX_FILE_SIZE: '16MiB', ...(s3?.env ?? { STORAGE: storage }), ...env }), framework);
-    const running = await start(setup);
-    cleanups.push(() => running.close());
-    return { url: running.url, setup, space: s3?.space };
-  }
+  const startWith = demoStarter(framework, start, 'tus', { MAX_FILE_SIZE: '16MiB' });
 
   for (const storage of ['disk', 's3'] as const) {
     describe(`${framework} demo, STORAGE=${storage}: resumable uploads at /tus`, () => {

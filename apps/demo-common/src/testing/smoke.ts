@@ -1,16 +1,16 @@
 import { connect } from 'node:net';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { MemoryStorage } from '@sluice/core';
-import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig, type Env } from '../config.js';
-import { prepareDemo, type DemoSetup, type RunningDemo } from '../setup.js';
+import { describe, expect, it } from 'vitest';
+import type { Env } from '../config.js';
+import type { DemoSetup, RunningDemo } from '../setup.js';
 import { rawGet } from './demo-client.js';
 import { formWith, keysOf, postForm } from './forms.js';
-import { freshS3Bucket, runS3SmokeTests, type StartedDemo, type StorageKind } from './smoke-s3.js';
+import { demoStarter } from './demo-starter.js';
+import { runS3SmokeTests, type StartedDemo, type StorageKind } from './smoke-s3.js';
 
 /** Starts one demo app (its `startServer`). */
 export type StartDemo = (setup: DemoSetup) => Promise<RunningDemo>;
@@ -48,26 +48,16 @@ export function runServerScript(appDir: string, env: Env, untilExitMs = 15_000):
  * upload either); and `server.ts` refusing a bad environment and stopping cleanly.
  */
 export function runDemoSmokeTests(framework: string, start: StartDemo, appDir: string): void {
-  const cleanups: Array<() => Promise<void>> = [];
-  afterAll(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const startDemo = demoStarter(framework, start, 'demo', { MAX_FILE_SIZE: '64KiB' });
 
   async function startWith(storage: StorageKind, env: Env = {}): Promise<StartedDemo> {
-    const dir = await mkdtemp(path.join(tmpdir(), `sluice-${framework}-`));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    const s3 = storage === 's3' ? await freshS3Bucket(`demo-${framework}`) : undefined;
-    if (s3) cleanups.push(() => s3.space.cleanup());
-    const setup = await prepareDemo(loadConfig({ PORT: '0', UPLOAD_DIR: dir, MAX_FILE_SIZE: '64KiB', ...(s3?.env ?? { STORAGE: storage }), ...env }), framework);
-    const running = await start(setup);
-    // Runs before the folder and bucket clean-ups above (they run in reverse order).
-    cleanups.push(() => running.close());
+    const { url, setup, dir, space } = await startDemo(storage, env);
     const stored = async (): Promise<string[]> => {
-      if (s3) return (await s3.space.leftovers()).sort();
+      if (space) return (await space.leftovers()).sort();
       if (storage === 'disk') return (await filesUnder(dir)).sort();
       return (setup.storage as MemoryStorage).keys().sort();
     };
-    return { url: running.url, setup, stored, space: s3?.space };
+    return { url, setup, stored, space };
   }
 
   for (const storage of ['memory', 'disk', 's3'] as const) {
