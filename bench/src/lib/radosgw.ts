@@ -1,6 +1,7 @@
 /**
  * A throw-away Ceph radosgw for the S3 and tus sections, started and stopped
- * with the repository's scripts/s3-local scripts.
+ * with the repository's scripts/s3-local scripts, and whether those sections
+ * can run here at all.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -22,9 +23,18 @@ function run(command: string, args: string[]): Promise<{ code: number; stdout: s
   });
 }
 
-/** Whether this checkout has scripts/s3-local/start.sh. */
-export function haveRadosgwScripts(): boolean {
-  return existsSync(path.join(repoRoot, 'scripts/s3-local/start.sh'));
+/**
+ * Why a section on S3 cannot run here (the S3 driver cannot be imported, or
+ * this checkout has no scripts/s3-local/start.sh), or `undefined` when it can.
+ */
+export async function s3Unavailable(): Promise<string | undefined> {
+  try {
+    await import('@sluice/core/s3');
+  } catch (error) {
+    return `@sluice/core/s3 cannot be imported: ${(error as Error).message}`;
+  }
+  if (!existsSync(path.join(repoRoot, 'scripts/s3-local/start.sh'))) return 'scripts/s3-local/start.sh is missing';
+  return undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { noiseOf } from '../lib/content.js';
-import { haveRadosgwScripts, startRadosgw, stopRadosgw } from '../lib/radosgw.js';
+import { s3Unavailable, startRadosgw, stopRadosgw } from '../lib/radosgw.js';
 import { MiB } from '../lib/stats.js';
 import { BenchServer, measureLibStorage, measureUpload, type Measurement } from '../http/bench-server.js';
 import { uploadBody } from '../http/client.js';
@@ -45,12 +45,8 @@ export async function runS3(config: HttpConfig): Promise<S3Results> {
     memoryBudget: Math.max(256 * MiB, 12 * S3_PART_SIZE),
   };
   if (config.quick) return { ...empty, reason: 'not run by `--quick`' };
-  try {
-    await import('@sluice/core/s3');
-  } catch (error) {
-    return { ...empty, reason: `@sluice/core/s3 cannot be imported: ${(error as Error).message}` };
-  }
-  if (!haveRadosgwScripts()) return { ...empty, reason: 'scripts/s3-local/start.sh is missing' };
+  const unavailable = await s3Unavailable();
+  if (unavailable) return { ...empty, reason: unavailable };
   config.log('  s3: starting radosgw (scripts/s3-local/start.sh)…');
   const started = await startRadosgw();
   if ('failure' in started) return { ...empty, reason: started.failure };

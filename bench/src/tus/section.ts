@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Child } from '../lib/child.js';
 import { noiseOf } from '../lib/content.js';
 import { readRss, resetPeakRss, RssSampler } from '../lib/proc.js';
-import { haveRadosgwScripts, startRadosgw, stopRadosgw } from '../lib/radosgw.js';
+import { s3Unavailable, startRadosgw, stopRadosgw } from '../lib/radosgw.js';
 import { MiB } from '../lib/stats.js';
 import { BenchServer, measureUpload } from '../http/bench-server.js';
 import { uploadBody } from '../http/client.js';
@@ -162,12 +162,8 @@ export async function runTus(config: HttpConfig, size: { fileBytes?: number; rou
     rows: {},
     memoryBudget: 256 * MiB,
   };
-  try {
-    await import('@sluice/core/s3');
-  } catch (error) {
-    return { ...results, reason: `@sluice/core/s3 cannot be imported: ${(error as Error).message}` };
-  }
-  if (!haveRadosgwScripts()) return { ...results, reason: 'scripts/s3-local/start.sh is missing' };
+  const unavailable = await s3Unavailable();
+  if (unavailable) return { ...results, reason: unavailable };
   config.log('  tus: starting radosgw (scripts/s3-local/start.sh)…');
   const started = await startRadosgw();
   if ('failure' in started) throw new Error(started.failure);
