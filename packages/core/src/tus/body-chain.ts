@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { UploadError } from '../errors/upload-error.js';
 import type { ChecksumSet } from '../file/checksums.js';
+import { chunkPuller } from './chunk-puller.js';
 import type { PatchChecksum } from './patch-checksum.js';
 
 /** Options of {@link bodyChain}. */
@@ -34,26 +35,35 @@ export interface BodyChain {
  * client's pace), enforcing the size limit and the idle timeout, feeding the
  * per-request checksum and the running whole-file digests, and stopping when
  * `stop` aborts. Bytes before a failure are yielded first, so the store can
- * persist them.
+ * persist them. Ending early never destroys the request: the route answers.
  */
 export function bodyChain(options: BodyChainOptions): BodyChain {
   const { body, limit, stop, digests, checksum } = options;
   const state = { received: 0 };
   async function* run(): AsyncGenerator<Buffer> {
-    const onStop = (): void => void body.destroy(stop.reason instanceof Error ? stop.reason : new UploadError('CLIENT_ABORTED'));
+    const puller = chunkPuller(body);
+    // An idle client or a stop ends the wait for the next chunk without
+    // destroying the request, so the route can still answer (408, 503).
+    let interrupt: (error: unknown) => void = () => {};
+    const interrupted = new Promise<never>((_, reject) => {
+      interrupt = reject;
+    });
+    interrupted.catch(() => {});
+    const onStop = (): void => interrupt(stop.reason instanceof Error ? stop.reason : new UploadError('CLIENT_ABORTED'));
     let timer: NodeJS.Timeout | undefined;
     const arm = (): void => {
       if (options.idleTimeoutMs <= 0) return;
       clearTimeout(timer);
-      timer = setTimeout(() => body.destroy(new UploadError('IDLE_TIMEOUT', { details: { afterMs: options.idleTimeoutMs } })), options.idleTimeoutMs);
+      timer = setTimeout(() => interrupt(new UploadError('IDLE_TIMEOUT', { details: { afterMs: options.idleTimeoutMs } })), options.idleTimeoutMs);
     };
     if (stop.aborted) onStop();
     else stop.addEventListener('abort', onStop, { once: true });
     arm();
     try {
-      for await (const raw of body) {
+      for (;;) {
+        let chunk = await Promise.race([puller.next(), interrupted]);
+        if (chunk === undefined) break;
         arm();
-        let chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw as Uint8Array);
         const room = limit - state.received;
         const over = chunk.length > room;
         if (over) chunk = chunk.subarray(0, room);
@@ -72,6 +82,7 @@ export function bodyChain(options: BodyChainOptions): BodyChain {
     } finally {
       clearTimeout(timer);
       stop.removeEventListener('abort', onStop);
+      puller.detach();
     }
   }
   return {
