@@ -5,7 +5,7 @@ import { UploadError } from '../errors/upload-error.js';
 export interface ChunkPuller {
   /** The next chunk, or `undefined` at the end; rejects when the stream fails or closes early. */
   next(): Promise<Buffer | undefined>;
-  /** Stops listening. The stream is left as it is: not destroyed, not resumed. */
+  /** Stops listening. The stream is left as it is: not destroyed, not resumed, its later errors ignored. */
   detach(): void;
 }
 
@@ -58,6 +58,9 @@ export function chunkPuller(body: Readable): ChunkPuller {
       body.off('end', onEnd);
       body.off('error', onError);
       body.off('close', onClose);
+      // The stream may still fail after this (the runtime cancels a body left
+      // unread once the response is out): that must not become an unhandled 'error'.
+      if (body.listenerCount('error') === 0) body.on('error', () => {});
       rouse();
     },
   };
