@@ -102,8 +102,19 @@ describe('Deno runs the installed packages with --allow-net only', () => {
   it('Hono on Deno.serve stores an upload and sniffs its type, with no --allow-env and no file access', async () => {
     const server = await startServer('deno-server.mjs', { cwd: project.dir, env: process.env, runtime: [deno, 'run', '--no-prompt', '--allow-net=127.0.0.1'] });
     try {
-      // A PNG signature and header chunk, then random bytes: type detection (file-type) must run.
-      const bytes = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), randomBytes(150_000)]);
+      // A PNG (signature, a whole IHDR chunk, then an IDAT chunk of random bytes): type detection (file-type) must run.
+      // file-type walks the chunks up to IDAT, so the chunk lengths must be real ones.
+      const payload = randomBytes(150_000);
+      const idatLength = Buffer.alloc(4);
+      idatLength.writeUInt32BE(payload.length);
+      const bytes = Buffer.concat([
+        Buffer.from('89504e470d0a1a0a', 'hex'),
+        Buffer.from('0000000d4948445200000001000000010806000000', 'hex'),
+        Buffer.from('1f15c489', 'hex'),
+        idatLength,
+        Buffer.from('IDAT', 'latin1'),
+        payload,
+      ]);
       const file = { path: path.join(project.dir, 'deno.png'), bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
       await writeFile(file.path, bytes);
       const answer = await curlUpload(server.ports.deno!, file, 'photo.png');
