@@ -87,7 +87,8 @@ async function fastifyServer(handler: UploadHandler<FastifyRequest>): Promise<ht
   return server!;
 }
 
-function listening(server: http.Server): Promise<number> {
+/** Resolves with the server's port once it listens (at once when it already does). */
+export function listening(server: http.Server): Promise<number> {
   return new Promise((resolve, reject) => {
     const ready = (): void => resolve((server.address() as AddressInfo).port);
     if (server.listening) return ready();

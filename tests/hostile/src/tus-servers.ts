@@ -1,5 +1,4 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import express from 'express';
 import Fastify from 'fastify';
@@ -10,7 +9,7 @@ import { tusRouter } from '@sluice/express';
 import { sluiceTus } from '@sluice/fastify';
 import { tusHono } from '@sluice/hono';
 import { tusMiddleware } from '@sluice/koa';
-import { NODE_SERVER_OPTIONS } from './servers.js';
+import { listening, NODE_SERVER_OPTIONS } from './servers.js';
 
 /** The adapters the tus rows run on, each on a real Node HTTP server. */
 export const TUS_ADAPTERS = ['express', 'koa', 'hono', 'fastify'] as const;
@@ -55,15 +54,6 @@ async function fastifyServer(tus: AnyTus): Promise<http.Server> {
   await app.register(sluiceTus, { tus, prefix: TUS_PATH });
   await app.ready();
   return server!;
-}
-
-function listening(server: http.Server): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ready = (): void => resolve((server.address() as AddressInfo).port);
-    if (server.listening) return ready();
-    server.once('listening', ready);
-    server.once('error', reject);
-  });
 }
 
 /**
