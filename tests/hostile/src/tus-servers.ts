@@ -12,7 +12,7 @@ import { tusMiddleware } from '@sluice/koa';
 import { listening, NODE_SERVER_OPTIONS } from './servers.js';
 
 /** The adapters the tus rows run on, each on a real Node HTTP server. */
-export const TUS_ADAPTERS = ['express', 'koa', 'hono', 'fastify'] as const;
+export const TUS_ADAPTERS = ['express', 'koa', 'hono', 'hono-web', 'fastify'] as const;
 /** One of {@link TUS_ADAPTERS}. */
 export type TusAdapterName = (typeof TUS_ADAPTERS)[number];
 
@@ -42,10 +42,16 @@ function koaServer(tus: AnyTus): http.Server {
   return http.createServer(NODE_SERVER_OPTIONS, app.callback());
 }
 
-function honoServer(tus: AnyTus): http.Server {
+/**
+ * Hono on @hono/node-server. With `webOnly` the app sees only the Web
+ * Request (as on Bun, Deno or Workers), so `tusHono` takes the Web path,
+ * `tus.fetch`, instead of streaming the Node request.
+ */
+function honoServer(tus: AnyTus, webOnly: boolean): http.Server {
   const app = new Hono();
   app.all(`${TUS_PATH}/*`, tusHono(tus));
-  return serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', serverOptions: NODE_SERVER_OPTIONS }) as http.Server;
+  const fetch = webOnly ? (request: Request) => app.fetch(request) : app.fetch;
+  return serve({ fetch, port: 0, hostname: '127.0.0.1', serverOptions: NODE_SERVER_OPTIONS }) as http.Server;
 }
 
 async function fastifyServer(tus: AnyTus): Promise<http.Server> {
@@ -64,7 +70,7 @@ async function fastifyServer(tus: AnyTus): Promise<http.Server> {
  */
 export async function startTusServer(adapter: TusAdapterName, tus: AnyTus): Promise<RunningTusServer> {
   let server: http.Server;
-  if (adapter === 'hono') server = honoServer(tus);
+  if (adapter === 'hono' || adapter === 'hono-web') server = honoServer(tus, adapter === 'hono-web');
   else {
     server = adapter === 'express' ? expressServer(tus) : adapter === 'koa' ? koaServer(tus) : await fastifyServer(tus);
     server.listen(0, '127.0.0.1');
